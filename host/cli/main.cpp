@@ -1,0 +1,56 @@
+// brick: run, inspect and (later) list block plugins.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "brick/host/error.h"
+#include "commands.h"
+
+namespace {
+
+void add_search_options(CLI::App* command, brick::cli::PluginSearch& search) {
+  command->add_option("-p,--plugin", search.files, "A plugin file to load (repeatable)")
+      ->check(CLI::ExistingFile)
+      ->allow_extra_args(false);
+  command->add_option("-P,--plugin-dir", search.dirs,
+                      "A folder of plugins to search before BRICK_PLUGIN_PATH and the installed plugins (repeatable)")
+      ->allow_extra_args(false);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"brick: diffusion pipelines from block plugins"};
+  app.set_version_flag("--version", std::string("brick ") + BRICK_VERSION + " (ABI " +
+                                        std::to_string(BRICK_ABI_VERSION_MAJOR) + "." +
+                                        std::to_string(BRICK_ABI_VERSION_MINOR) + ")");
+  app.require_subcommand(1);
+
+  brick::cli::InspectOptions inspect;
+  CLI::App* inspect_cmd = app.add_subcommand("inspect", "Print a plugin's metadata and the doc of each of its blocks");
+  inspect_cmd->add_option("PLUGIN", inspect.plugin, "A plugin file, or a plugin's name on the search path")
+      ->required();
+  add_search_options(inspect_cmd, inspect.search);
+
+  brick::cli::RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run a block with inputs given as NAME=VALUE and print its outputs.\n"
+             "VALUE is JSON (3, 0.5, true, [1, 2], \"text\"), tensor(<JSON list>[, dtype]), or plain text.");
+  run_cmd->add_option("BLOCK", run.target, "The block to run, named plugin.Block")->required();
+  run_cmd->add_option("INPUTS", run.assignments, "Inputs as NAME=VALUE");
+  run_cmd->add_option("-o,--output", run.outputs, "A state value to print (repeatable; default: the block's outputs)")
+      ->allow_extra_args(false);
+  run_cmd->add_flag("--state", run.print_state, "Print the whole pipeline state instead");
+  add_search_options(run_cmd, run.search);
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*inspect_cmd) return brick::cli::inspect_command(inspect);
+    if (*run_cmd) return brick::cli::run_command(run);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,33 @@
+// Where the brick command finds plugins: --plugin files, --plugin-dir
+// folders, the folders in BRICK_PLUGIN_PATH (colon-separated), then the
+// installation's own plugin folder (<prefix>/lib/brick/plugins, found
+// relative to the brick executable, so a build tree works like an install).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "brick/host/host.h"
+
+namespace brick::cli {
+
+struct PluginSearch {
+  std::vector<std::filesystem::path> files;
+  std::vector<std::filesystem::path> dirs;
+
+  // The folders to search, in order: --plugin-dir, BRICK_PLUGIN_PATH, default.
+  std::vector<std::filesystem::path> search_dirs() const;
+
+  // Loads the --plugin files (failures are errors), then the plugin named
+  // `plugin_name` from the search folders: <dir>/<name>.so first, every
+  // plugin of the folders when that does not find it.
+  void load_for(host::Host& host, const std::string& plugin_name) const;
+  // Loads the --plugin files and every plugin of the search folders.
+  std::vector<host::LoadFailure> load_all(host::Host& host) const;
+
+ private:
+  std::vector<host::LoadFailure> load_dirs(host::Host& host) const;
+};
+
+}  // namespace brick::cli

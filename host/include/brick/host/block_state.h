@@ -1,0 +1,64 @@
+// BlockState: the attribute bag one block works on (diffusers' BlockState).
+//
+// Attributes keep their insertion order (repr and as_dict show it). A block
+// state made for a leaf block has one fixed slot per declared name, so that a
+// plugin reaches its inputs and outputs by index, and so that a value stays at
+// one address for the whole block call (borrowed handles stay valid).
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "brick/host/value.h"
+
+namespace brick::host {
+
+class BlockState {
+ public:
+  BlockState() = default;
+  // A block state with declared slots (absent until set).
+  explicit BlockState(const std::vector<std::string>& slot_names);
+
+  BlockState(const BlockState& other);
+  BlockState& operator=(const BlockState& other);
+  BlockState(BlockState&&) noexcept = default;
+  BlockState& operator=(BlockState&&) noexcept = default;
+
+  // getattr(block_state, name): nullptr when absent.
+  const Value* get(std::string_view name) const;
+  // block_state[name]: None when absent.
+  Value operator[](std::string_view name) const;
+  bool has(std::string_view name) const { return get(name) != nullptr; }
+  // setattr(block_state, name, value). The replaced value, if any, is moved to
+  // *replaced so that references to it can outlive the assignment.
+  void set(std::string_view name, Value value, std::vector<Value>* replaced = nullptr);
+
+  size_t slot_count() const { return slots_.size(); }
+  const Value* slot(size_t index) const;
+  void set_slot(size_t index, Value value, std::vector<Value>* replaced = nullptr);
+
+  // as_dict(): the attributes in insertion order.
+  std::vector<std::pair<std::string_view, const Value*>> attributes() const;
+
+  std::string repr() const;
+
+ private:
+  struct Attribute {
+    std::string name;
+    Value value;
+    bool present = false;
+    uint32_t order = 0;  // insertion rank, for as_dict() and repr
+  };
+  Attribute* find(std::string_view name);
+  void assign(Attribute& attribute, Value value, std::vector<Value>* replaced);
+
+  std::vector<Attribute> slots_;  // never resized after construction
+  std::list<Attribute> extra_;    // undeclared attributes; stable addresses
+  uint32_t next_order_ = 0;
+};
+
+}  // namespace brick::host

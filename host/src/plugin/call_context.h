@@ -1,0 +1,48 @@
+// The host objects behind the ABI's opaque brick_ctx and brick_block_state.
+//
+// A brick_ctx lives for one call into a plugin. Everything the host hands the
+// plugin as "borrowed" during that call (state values, strings, replaced block
+// state values) is pinned here, so that borrowed handles stay valid until the
+// call returns.
+#pragma once
+
+#include <forward_list>
+#include <string>
+#include <vector>
+
+#include "brick/brick_abi.h"
+#include "brick/host/block_state.h"
+#include "brick/host/block_state_exchange.h"
+#include "brick/host/components.h"
+#include "brick/host/pipeline_state.h"
+
+namespace brick::host {
+class Plugin;
+}
+
+struct brick_block_state {
+  brick::host::BlockState state;
+  brick_ctx* ctx;
+};
+
+struct brick_ctx {
+  const brick::host::Plugin* plugin = nullptr;  // whose code runs (logs, DLPack keep-alive)
+  std::string error;                            // set_error, or the last failed host call
+
+  // A block call.
+  const brick::host::LeafInterface* leaf = nullptr;
+  brick::host::PipelineState* state = nullptr;
+  brick::host::Components* components = nullptr;
+
+  std::forward_list<brick_block_state> block_states;
+  std::vector<brick::host::Value> retired;            // values replaced in a block state
+  std::forward_list<brick::host::Value> pinned;       // copies handed out as borrowed
+  std::forward_list<std::string> strings;             // text handed out as borrowed
+};
+
+namespace brick::host::detail {
+
+// The one host function table of the process.
+const brick_host_api* host_api();
+
+}  // namespace brick::host::detail

@@ -1,0 +1,401 @@
+// The host function table (brick_host_api) that every plugin receives.
+// Each function keeps C++ exceptions on this side of the boundary.
+#include <new>
+
+#include "brick/host/error.h"
+#include "brick/host/log.h"
+#include "brick/host/plugin.h"
+#include "brick/sdk/torch_fingerprint.h"
+#include "call_context.h"
+#include "tensor_exchange.h"
+
+namespace brick::host::detail {
+
+namespace {
+
+Value* V(brick_value v) { return reinterpret_cast<Value*>(v); }
+brick_value H(const Value* v) { return reinterpret_cast<brick_value>(const_cast<Value*>(v)); }
+
+// Records a failure on the ctx (when there is one) and returns its status.
+brick_status fail(brick_ctx* ctx, brick_status status, const std::string& message) {
+  if (ctx) ctx->error = message;
+  return status;
+}
+
+template <class F>
+brick_status guarded(brick_ctx* ctx, F&& f) noexcept {
+  try {
+    return f();
+  } catch (const Error& e) {
+    return fail(ctx, e.status(), e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(ctx, BRICK_ERR_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(ctx, BRICK_ERR_INTERNAL, e.what());
+  }
+}
+
+// A value made for the plugin (owned handle), or NULL when out of memory.
+brick_value make(Value v) noexcept {
+  try {
+    return H(new Value(std::move(v)));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+const char* pin_string(brick_ctx* ctx, std::string text) {
+  if (!ctx) return "";
+  ctx->strings.push_front(std::move(text));
+  return ctx->strings.front().c_str();
+}
+
+// ---- diagnostics --------------------------------------------------------
+
+void api_log(brick_ctx* ctx, int32_t level, const char* message) {
+  try {
+    std::string_view source = ctx && ctx->plugin ? std::string_view(ctx->plugin->name()) : "plugin";
+    log(static_cast<LogLevel>(level), source, message ? message : "");
+  } catch (...) {
+  }
+}
+
+void api_set_error(brick_ctx* ctx, const char* message) {
+  try {
+    if (ctx) {
+      ctx->error = message ? message : "";
+    } else {
+      log(LogLevel::Error, "plugin", message ? message : "");
+    }
+  } catch (...) {
+  }
+}
+
+const char* api_last_error(brick_ctx* ctx) { return ctx ? ctx->error.c_str() : ""; }
+
+// ---- the call -----------------------------------------------------------
+
+brick_status api_get_device(brick_ctx* ctx, brick_device* out) {
+  if (!out) return BRICK_ERR_INVALID_ARGUMENT;
+  *out = ctx && ctx->components ? ctx->components->device() : brick_device{1, 0};
+  return BRICK_OK;
+}
+
+void* api_get_stream(brick_ctx* ctx) { return ctx && ctx->components ? ctx->components->stream() : nullptr; }
+
+// ---- state --------------------------------------------------------------
+
+brick_status api_get_block_state(brick_ctx* ctx, brick_block_state** out) {
+  if (!ctx || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  if (!ctx->leaf || !ctx->state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "get_block_state outside a block call");
+  return guarded(ctx, [&] {
+    ctx->block_states.push_front(brick_block_state{get_block_state(*ctx->leaf, *ctx->state), ctx});
+    *out = &ctx->block_states.front();
+    return BRICK_OK;
+  });
+}
+
+brick_status api_set_block_state(brick_ctx* ctx, brick_block_state* block_state) {
+  if (!ctx || !block_state) return BRICK_ERR_INVALID_ARGUMENT;
+  if (!ctx->leaf || !ctx->state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "set_block_state outside a block call");
+  return guarded(ctx, [&] {
+    set_block_state(*ctx->leaf, *ctx->state, block_state->state);
+    return BRICK_OK;
+  });
+}
+
+brick_value api_state_get(brick_ctx* ctx, const char* name) {
+  if (!ctx || !ctx->state || !name) return nullptr;
+  try {
+    const Value* found = ctx->state->find(name);
+    if (!found) return nullptr;
+    ctx->pinned.push_front(*found);  // the state may change before the call ends
+    return H(&ctx->pinned.front());
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+const char* api_state_repr(brick_ctx* ctx) {
+  try {
+    return ctx && ctx->state ? pin_string(ctx, ctx->state->repr()) : "";
+  } catch (...) {
+    return "";
+  }
+}
+
+brick_value api_block_state_get_slot(brick_block_state* bs, uint32_t slot) {
+  return bs ? H(bs->state.slot(slot)) : nullptr;
+}
+
+brick_value api_block_state_get(brick_block_state* bs, const char* name) {
+  return bs && name ? H(bs->state.get(name)) : nullptr;
+}
+
+brick_status api_block_state_set_slot(brick_block_state* bs, uint32_t slot, brick_value value) {
+  std::unique_ptr<Value> owned(V(value));
+  if (!bs || !owned) return BRICK_ERR_INVALID_ARGUMENT;
+  if (slot >= bs->state.slot_count()) {
+    return fail(bs->ctx, BRICK_ERR_INVALID_ARGUMENT,
+                "block state slot " + std::to_string(slot) + " does not exist (the block declares " +
+                    std::to_string(bs->state.slot_count()) + ")");
+  }
+  return guarded(bs->ctx, [&] {
+    bs->state.set_slot(slot, std::move(*owned), &bs->ctx->retired);
+    return BRICK_OK;
+  });
+}
+
+brick_status api_block_state_set(brick_block_state* bs, const char* name, brick_value value) {
+  std::unique_ptr<Value> owned(V(value));
+  if (!bs || !name || !owned) return BRICK_ERR_INVALID_ARGUMENT;
+  return guarded(bs->ctx, [&] {
+    bs->state.set(name, std::move(*owned), &bs->ctx->retired);
+    return BRICK_OK;
+  });
+}
+
+const char* api_block_state_repr(brick_block_state* bs) {
+  try {
+    return bs ? pin_string(bs->ctx, bs->state.repr()) : "";
+  } catch (...) {
+    return "";
+  }
+}
+
+// ---- values: reading ----------------------------------------------------
+
+brick_value_kind api_value_kind(brick_value v) {
+  if (!v) return BRICK_VALUE_NONE;
+  switch (V(v)->kind()) {
+    case Value::Kind::None: return BRICK_VALUE_NONE;
+    case Value::Kind::Bool: return BRICK_VALUE_BOOL;
+    case Value::Kind::Int: return BRICK_VALUE_INT;
+    case Value::Kind::Float: return BRICK_VALUE_FLOAT;
+    case Value::Kind::String: return BRICK_VALUE_STRING;
+    case Value::Kind::List: return BRICK_VALUE_LIST;
+    case Value::Kind::Dict: return BRICK_VALUE_DICT;
+    case Value::Kind::Tensor: return BRICK_VALUE_TENSOR;
+  }
+  return BRICK_VALUE_NONE;
+}
+
+brick_status api_value_to_bool(brick_value v, int32_t* out) {
+  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  if (V(v)->kind() != Value::Kind::Bool) return BRICK_ERR_TYPE_MISMATCH;
+  *out = V(v)->as_bool() ? 1 : 0;
+  return BRICK_OK;
+}
+
+brick_status api_value_to_int(brick_value v, int64_t* out) {
+  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  if (V(v)->kind() != Value::Kind::Int) return BRICK_ERR_TYPE_MISMATCH;
+  *out = V(v)->as_int();
+  return BRICK_OK;
+}
+
+brick_status api_value_to_float(brick_value v, double* out) {
+  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  Value::Kind kind = V(v)->kind();
+  if (kind != Value::Kind::Float && kind != Value::Kind::Int) return BRICK_ERR_TYPE_MISMATCH;
+  *out = V(v)->as_float();
+  return BRICK_OK;
+}
+
+brick_status api_value_to_string(brick_value v, const char** data, size_t* size) {
+  if (!v || !data || !size) return BRICK_ERR_INVALID_ARGUMENT;
+  if (V(v)->kind() != Value::Kind::String) return BRICK_ERR_TYPE_MISMATCH;
+  const std::string& s = V(v)->as_string();
+  *data = s.c_str();
+  *size = s.size();
+  return BRICK_OK;
+}
+
+brick_status api_value_to_dlpack(brick_value v, DLManagedTensor** out) {
+  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  if (!V(v)->is_tensor()) return BRICK_ERR_TYPE_MISMATCH;
+  return guarded(nullptr, [&] {
+    *out = to_dlpack(*V(v));
+    return BRICK_OK;
+  });
+}
+
+brick_status api_value_to_native_tensor(brick_value v, void** out) {
+  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  if (!V(v)->is_tensor()) return BRICK_ERR_TYPE_MISMATCH;
+  *out = V(v)->new_tensor_reference();
+  return BRICK_OK;
+}
+
+size_t api_value_size(brick_value v) {
+  if (!v) return 0;
+  if (V(v)->kind() == Value::Kind::List) return V(v)->as_list().size();
+  if (V(v)->kind() == Value::Kind::Dict) return V(v)->as_dict().size();
+  return 0;
+}
+
+brick_value api_value_list_at(brick_value list, size_t index) {
+  if (!list || V(list)->kind() != Value::Kind::List) return nullptr;
+  const Value::List& items = V(list)->as_list();
+  return index < items.size() ? H(&items[index]) : nullptr;
+}
+
+const char* api_value_dict_key_at(brick_value dict, size_t index) {
+  if (!dict || V(dict)->kind() != Value::Kind::Dict) return nullptr;
+  const Value::Dict& items = V(dict)->as_dict();
+  return index < items.size() ? items[index].first.c_str() : nullptr;
+}
+
+brick_value api_value_dict_at(brick_value dict, size_t index) {
+  if (!dict || V(dict)->kind() != Value::Kind::Dict) return nullptr;
+  const Value::Dict& items = V(dict)->as_dict();
+  return index < items.size() ? H(&items[index].second) : nullptr;
+}
+
+brick_value api_value_dict_get(brick_value dict, const char* key) {
+  return dict && key ? H(V(dict)->find(key)) : nullptr;
+}
+
+const char* api_value_repr(brick_ctx* ctx, brick_value v) {
+  try {
+    return pin_string(ctx, v ? V(v)->repr() : "None");
+  } catch (...) {
+    return "";
+  }
+}
+
+// ---- values: making -----------------------------------------------------
+
+brick_value api_value_new_none() { return make(Value()); }
+brick_value api_value_new_bool(int32_t b) { return make(Value(b != 0)); }
+brick_value api_value_new_int(int64_t i) { return make(Value(i)); }
+brick_value api_value_new_float(double f) { return make(Value(f)); }
+brick_value api_value_new_list() { return make(Value::list({})); }
+brick_value api_value_new_dict() { return make(Value::dict({})); }
+
+brick_value api_value_new_string(const char* data, size_t size) {
+  if (!data && size) return nullptr;
+  try {
+    return make(Value(std::string(data ? data : "", size)));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+brick_status api_value_list_append(brick_value list, brick_value item) {
+  std::unique_ptr<Value> owned(V(item));
+  if (!list || !owned) return BRICK_ERR_INVALID_ARGUMENT;
+  Value::List* items = V(list)->mutable_list();
+  if (!items) return V(list)->kind() == Value::Kind::List ? BRICK_ERR_IMMUTABLE : BRICK_ERR_TYPE_MISMATCH;
+  return guarded(nullptr, [&] {
+    items->push_back(std::move(*owned));
+    return BRICK_OK;
+  });
+}
+
+brick_status api_value_dict_set(brick_value dict, const char* key, brick_value item) {
+  std::unique_ptr<Value> owned(V(item));
+  if (!dict || !key || !owned) return BRICK_ERR_INVALID_ARGUMENT;
+  Value::Dict* items = V(dict)->mutable_dict();
+  if (!items) return V(dict)->kind() == Value::Kind::Dict ? BRICK_ERR_IMMUTABLE : BRICK_ERR_TYPE_MISMATCH;
+  return guarded(nullptr, [&] {
+    for (auto& [k, existing] : *items) {
+      if (k == key) {
+        existing = std::move(*owned);
+        return BRICK_OK;
+      }
+    }
+    items->emplace_back(key, std::move(*owned));
+    return BRICK_OK;
+  });
+}
+
+brick_value api_value_from_dlpack(brick_ctx* ctx, DLManagedTensor* tensor) {
+  try {
+    std::shared_ptr<const void> keep_alive;
+    if (ctx && ctx->plugin) keep_alive = ctx->plugin->shared_from_this();
+    return make(from_dlpack(tensor, std::move(keep_alive)));
+  } catch (const std::exception& e) {
+    if (ctx) ctx->error = e.what();
+    return nullptr;
+  }
+}
+
+brick_value api_value_from_native_tensor(void* impl) {
+  Value adopted = Value::adopt_tensor_impl(impl);
+  return make(std::move(adopted));
+}
+
+brick_value api_value_retain(brick_value v) { return v ? make(*V(v)) : nullptr; }
+void api_value_release(brick_value v) { delete V(v); }
+
+// ---- components and configs ---------------------------------------------
+
+brick_value api_get_component(brick_ctx* ctx, const char* name) {
+  return ctx && ctx->components && name ? H(ctx->components->get(name)) : nullptr;
+}
+
+brick_value api_get_config(brick_ctx* ctx, const char* name) {
+  return ctx && ctx->components && name ? H(ctx->components->config(name)) : nullptr;
+}
+
+brick_host_api make_table() {
+  brick_host_api t{};
+  t.struct_size = sizeof t;
+  t.abi_major = BRICK_ABI_VERSION_MAJOR;
+  t.abi_minor = BRICK_ABI_VERSION_MINOR;
+  t.host_version = BRICK_VERSION;
+  t.torch_fingerprint = BRICK_TORCH_FINGERPRINT;
+  t.log = api_log;
+  t.set_error = api_set_error;
+  t.last_error = api_last_error;
+  t.get_device = api_get_device;
+  t.get_stream = api_get_stream;
+  t.get_block_state = api_get_block_state;
+  t.set_block_state = api_set_block_state;
+  t.state_get = api_state_get;
+  t.state_repr = api_state_repr;
+  t.block_state_get_slot = api_block_state_get_slot;
+  t.block_state_get = api_block_state_get;
+  t.block_state_set_slot = api_block_state_set_slot;
+  t.block_state_set = api_block_state_set;
+  t.block_state_repr = api_block_state_repr;
+  t.value_kind = api_value_kind;
+  t.value_to_bool = api_value_to_bool;
+  t.value_to_int = api_value_to_int;
+  t.value_to_float = api_value_to_float;
+  t.value_to_string = api_value_to_string;
+  t.value_to_dlpack = api_value_to_dlpack;
+  t.value_to_native_tensor = api_value_to_native_tensor;
+  t.value_size = api_value_size;
+  t.value_list_at = api_value_list_at;
+  t.value_dict_key_at = api_value_dict_key_at;
+  t.value_dict_at = api_value_dict_at;
+  t.value_dict_get = api_value_dict_get;
+  t.value_repr = api_value_repr;
+  t.value_new_none = api_value_new_none;
+  t.value_new_bool = api_value_new_bool;
+  t.value_new_int = api_value_new_int;
+  t.value_new_float = api_value_new_float;
+  t.value_new_string = api_value_new_string;
+  t.value_new_list = api_value_new_list;
+  t.value_new_dict = api_value_new_dict;
+  t.value_list_append = api_value_list_append;
+  t.value_dict_set = api_value_dict_set;
+  t.value_from_dlpack = api_value_from_dlpack;
+  t.value_from_native_tensor = api_value_from_native_tensor;
+  t.value_retain = api_value_retain;
+  t.value_release = api_value_release;
+  t.get_component = api_get_component;
+  t.get_config = api_get_config;
+  return t;
+}
+
+}  // namespace
+
+const brick_host_api* host_api() {
+  static const brick_host_api table = make_table();
+  return &table;
+}
+
+}  // namespace brick::host::detail

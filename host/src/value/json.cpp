@@ -1,0 +1,118 @@
+// The one translation unit that compiles Boost.JSON (header-only mode).
+#include "brick/host/json.h"
+
+#include <boost/json/src.hpp>
+#include <cmath>
+
+#include "brick/host/error.h"
+#include "python_text.h"
+
+namespace brick::host {
+
+namespace {
+
+Value from_json(const boost::json::value& j) {
+  switch (j.kind()) {
+    case boost::json::kind::null: return Value();
+    case boost::json::kind::bool_: return Value(j.get_bool());
+    case boost::json::kind::int64: return Value(j.get_int64());
+    case boost::json::kind::uint64: return Value(static_cast<int64_t>(j.get_uint64()));
+    case boost::json::kind::double_: return Value(j.get_double());
+    case boost::json::kind::string: return Value(std::string_view(j.get_string()));
+    case boost::json::kind::array: {
+      Value::List items;
+      items.reserve(j.get_array().size());
+      for (const auto& item : j.get_array()) items.push_back(from_json(item));
+      return Value::list(std::move(items));
+    }
+    case boost::json::kind::object: {
+      Value::Dict items;
+      items.reserve(j.get_object().size());
+      for (const auto& member : j.get_object()) items.emplace_back(std::string(member.key()), from_json(member.value()));
+      return Value::dict(std::move(items));
+    }
+  }
+  return Value();
+}
+
+void write_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 0xf];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+// Python's json.dumps layout: ", " and ": " separators, repr() floats.
+void write_json(std::string& out, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::None: out += "null"; return;
+    case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
+    case Value::Kind::Int: out += std::to_string(v.as_int()); return;
+    case Value::Kind::Float:
+      if (!std::isfinite(v.as_float())) throw Error(BRICK_ERR_INVALID_ARGUMENT, "JSON has no NaN or infinity");
+      out += detail::python_float_repr(v.as_float());
+      return;
+    case Value::Kind::String: write_json_string(out, v.as_string()); return;
+    case Value::Kind::List: {
+      out += '[';
+      bool first = true;
+      for (const Value& item : v.as_list()) {
+        if (!first) out += ", ";
+        first = false;
+        write_json(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case Value::Kind::Dict: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, item] : v.as_dict()) {
+        if (!first) out += ", ";
+        first = false;
+        write_json_string(out, key);
+        out += ": ";
+        write_json(out, item);
+      }
+      out += '}';
+      return;
+    }
+    case Value::Kind::Tensor: throw Error(BRICK_ERR_TYPE_MISMATCH, "a tensor cannot be written as JSON");
+  }
+}
+
+}  // namespace
+
+Value parse_json(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::parse_options options;
+  boost::json::value j = boost::json::parse(text, ec, {}, options);
+  if (ec) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, "invalid JSON (" + ec.message() + "): " + std::string(text));
+  }
+  return from_json(j);
+}
+
+std::string to_json(const Value& value) {
+  std::string out;
+  write_json(out, value);
+  return out;
+}
+
+}  // namespace brick::host

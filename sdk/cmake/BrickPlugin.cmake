@@ -1,0 +1,32 @@
+# brick_add_plugin(<target> [PORTABLE] [OUTPUT_NAME <name>] [OUTPUT_DIRECTORY <dir>] SOURCES <files>...)
+#
+# Builds a brick plugin: a MODULE library with no "lib" prefix, built with
+# the flags that keep it loadable next to other plugins and reloadable:
+# hidden visibility (only the two brick symbols are exported) and
+# -fno-gnu-unique (no STB_GNU_UNIQUE symbols, which would pin the library).
+# PORTABLE plugins use only the C ABI (no LibTorch): link Brick::abi instead
+# of Brick::sdk.
+function(brick_add_plugin target)
+  cmake_parse_arguments(ARG "PORTABLE" "OUTPUT_NAME;OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "brick_add_plugin(${target}): SOURCES is required")
+  endif()
+  add_library(${target} MODULE ${ARG_SOURCES})
+  if(ARG_PORTABLE)
+    target_link_libraries(${target} PRIVATE Brick::abi)
+  else()
+    target_link_libraries(${target} PRIVATE Brick::sdk)
+  endif()
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-gnu-unique>)
+  if(ARG_OUTPUT_NAME)
+    set_target_properties(${target} PROPERTIES OUTPUT_NAME ${ARG_OUTPUT_NAME})
+  endif()
+  if(ARG_OUTPUT_DIRECTORY)
+    set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
+  endif()
+endfunction()

@@ -1,0 +1,389 @@
+/*
+ * brick_abi.h: the stable C ABI between a brick host and its block plugins.
+ *
+ * Version 1.0. Pure C (C99 and later, C++ compatible). Nothing in this file
+ * depends on LibTorch, the C++ standard library or the compiler's C++ ABI.
+ *
+ * Rules that keep the ABI stable (docs/abi.md explains each):
+ *   - Every struct that crosses starts with `uint32_t struct_size`. A reader
+ *     uses only the fields that lie inside struct_size and treats the rest as
+ *     zero. Fields are only ever appended.
+ *   - Function tables (brick_host_api) only grow at the end.
+ *   - The major version must match exactly. A plugin built for a newer minor
+ *     version than the host's is refused; an older minor is accepted.
+ *   - No C++ exception, STL type or at::Tensor crosses. Calls return a
+ *     brick_status; the message travels separately (set_error / last_error).
+ *   - Tensors cross as DLPack (DLManagedTensor, layout stable since DLPack
+ *     0.2), zero-copy, CPU or CUDA alike. A plugin built against the exact
+ *     LibTorch the host runs may instead exchange native tensor handles
+ *     (see "Native tensor exchange" below); both are zero-copy.
+ *
+ * Ownership, in one place:
+ *   - Strings and declaration structs that a plugin hands to the host
+ *     (plugin, class and block descriptors) are owned by the plugin and stay
+ *     valid as long as the object they describe (the plugin, a block class,
+ *     a block instance).
+ *   - brick_value handles come in two flavours that share one C type:
+ *       borrowed: returned by every getter; owned by the host; valid until the
+ *                 current call into the plugin returns, or until the slot
+ *                 holding it is overwritten, whichever comes first. Never
+ *                 release a borrowed handle.
+ *       owned:    returned by value_new_* / value_from_* / value_retain; the
+ *                 plugin must either pass it to a function documented as
+ *                 "takes ownership" or release it with value_release.
+ *   - Strings returned by the host (repr, last_error, string values) are
+ *     borrowed under the same rule as borrowed values.
+ *   - A DLManagedTensor obtained from value_to_dlpack belongs to the caller,
+ *     who calls its deleter when done. A DLManagedTensor passed to
+ *     value_from_dlpack belongs to the host from then on; the host keeps the
+ *     plugin library loaded until it has called the tensor's deleter.
+ */
+#ifndef BRICK_ABI_H
+#define BRICK_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BRICK_ABI_VERSION_MAJOR 1
+#define BRICK_ABI_VERSION_MINOR 0
+
+/* "BRCK" read as a little-endian uint32: marks a genuine ABI tag. */
+#define BRICK_ABI_MAGIC 0x4B435242u
+
+/* The two symbols every plugin exports. */
+#define BRICK_ABI_TAG_SYMBOL "brick_plugin_abi"
+#define BRICK_ENTRY_SYMBOL "brick_plugin_entry"
+
+#if defined(_WIN32)
+#define BRICK_EXPORT __declspec(dllexport)
+#else
+#define BRICK_EXPORT __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes. Fixed numbers, grouped by range; new codes are only added.  */
+/* ------------------------------------------------------------------------ */
+
+typedef int32_t brick_status;
+
+#define BRICK_OK 0
+/* 0x01-0x0f: the request was wrong. */
+#define BRICK_ERR_INVALID_ARGUMENT 0x01 /* NULL handle, bad slot, malformed data */
+#define BRICK_ERR_NOT_FOUND 0x02        /* no value, block, component of that name */
+#define BRICK_ERR_TYPE_MISMATCH 0x03    /* value is not of the kind asked for */
+#define BRICK_ERR_MISSING_INPUT 0x04    /* "Required input 'x' is missing" */
+#define BRICK_ERR_MISSING_OUTPUT 0x05   /* "Intermediate output 'x' is missing in block state" */
+#define BRICK_ERR_UNSUPPORTED 0x06      /* capability not offered by this host or plugin */
+#define BRICK_ERR_IMMUTABLE 0x07        /* value already published to a state */
+/* 0x10-0x1f: the work failed. */
+#define BRICK_ERR_BLOCK_FAILED 0x10 /* the block raised an error */
+#define BRICK_ERR_OUT_OF_MEMORY 0x11
+#define BRICK_ERR_INTERNAL 0x12
+/* 0x20-0x2f: loading. */
+#define BRICK_ERR_ABI_MISMATCH 0x20
+#define BRICK_ERR_BAD_PLUGIN 0x21
+
+/* A short human name for a status, for messages. */
+static inline const char* brick_status_name(brick_status status) {
+  switch (status) {
+    case BRICK_OK: return "ok";
+    case BRICK_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case BRICK_ERR_NOT_FOUND: return "not found";
+    case BRICK_ERR_TYPE_MISMATCH: return "type mismatch";
+    case BRICK_ERR_MISSING_INPUT: return "missing input";
+    case BRICK_ERR_MISSING_OUTPUT: return "missing output";
+    case BRICK_ERR_UNSUPPORTED: return "unsupported";
+    case BRICK_ERR_IMMUTABLE: return "immutable value";
+    case BRICK_ERR_BLOCK_FAILED: return "block failed";
+    case BRICK_ERR_OUT_OF_MEMORY: return "out of memory";
+    case BRICK_ERR_INTERNAL: return "internal error";
+    case BRICK_ERR_ABI_MISMATCH: return "ABI mismatch";
+    case BRICK_ERR_BAD_PLUGIN: return "bad plugin";
+    default: return "unknown status";
+  }
+}
+
+/* Log levels: the numbers Python's logging module uses. */
+#define BRICK_LOG_DEBUG 10
+#define BRICK_LOG_INFO 20
+#define BRICK_LOG_WARNING 30
+#define BRICK_LOG_ERROR 40
+
+/* ------------------------------------------------------------------------ */
+/* Opaque host objects.                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* The context of one call from the host into the plugin (entry point, block
+ * creation, a block run). Valid only during that call. */
+typedef struct brick_ctx brick_ctx;
+
+/* The local view of the pipeline state that one block run works on. */
+typedef struct brick_block_state brick_block_state;
+
+/* A value: None, bool, int, float, string, list, dict or tensor. Immutable
+ * once it has been stored in a state; identity is preserved by value_retain
+ * (the host writes an input back only when its identity changed). */
+typedef struct brick_value_t* brick_value;
+
+/* DLPack's managed tensor; include <dlpack/dlpack.h> to use its fields. */
+struct DLManagedTensor;
+
+typedef int32_t brick_value_kind;
+#define BRICK_VALUE_NONE 0
+#define BRICK_VALUE_BOOL 1
+#define BRICK_VALUE_INT 2
+#define BRICK_VALUE_FLOAT 3
+#define BRICK_VALUE_STRING 4
+#define BRICK_VALUE_LIST 5
+#define BRICK_VALUE_DICT 6
+#define BRICK_VALUE_TENSOR 7
+
+/* Where a pipeline runs: DLPack's DLDeviceType codes (1 = CPU, 2 = CUDA). */
+typedef struct brick_device {
+  int32_t device_type;
+  int32_t device_id;
+} brick_device;
+
+/* ------------------------------------------------------------------------ */
+/* The ABI tag: a data symbol the host reads from the file before it runs    */
+/* any code of the plugin.                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct brick_abi_tag {
+  uint32_t magic; /* BRICK_ABI_MAGIC */
+  uint16_t major;
+  uint16_t minor;
+} brick_abi_tag;
+
+/* ------------------------------------------------------------------------ */
+/* Declarations: what a block declares up front, as in Modular Diffusers.    */
+/* All strings are UTF-8 and NUL-terminated; NULL means "not given".          */
+/* ------------------------------------------------------------------------ */
+
+typedef struct brick_input_param {
+  uint32_t struct_size;
+  uint32_t required; /* 0 or 1 */
+  /* NULL: a nameless kwargs input that receives every state value tagged
+   * with kwargs_type. */
+  const char* name;
+  const char* type_hint;     /* the type as docs print it, e.g. "Tensor"; NULL: None */
+  const char* default_json;  /* the default as JSON text; NULL: None */
+  const char* description;
+  const char* kwargs_type;   /* tag under which the value travels */
+  const char* metadata_json; /* a JSON object (UI hints and the like) */
+} brick_input_param;
+
+typedef struct brick_output_param {
+  uint32_t struct_size;
+  const char* name;
+  const char* type_hint;
+  const char* description;
+  const char* kwargs_type; /* tags the value in the pipeline state */
+  const char* metadata_json;
+} brick_output_param;
+
+#define BRICK_CREATE_FROM_PRETRAINED 0
+#define BRICK_CREATE_FROM_CONFIG 1
+
+typedef struct brick_component_spec {
+  uint32_t struct_size;
+  int32_t default_creation_method; /* BRICK_CREATE_* */
+  const char* name;
+  const char* type_hint;
+  const char* description;
+  const char* config_json; /* a JSON object */
+  const char* pretrained_model_name_or_path;
+  const char* subfolder; /* NULL reads as "" */
+  const char* variant;
+  const char* revision;
+} brick_component_spec;
+
+typedef struct brick_config_spec {
+  uint32_t struct_size;
+  const char* name;
+  const char* default_json;
+  const char* description;
+} brick_config_spec;
+
+/* Everything one block declares. Block state slots are numbered from this:
+ * slot i is the i-th distinct name in the sequence of named `inputs`, then
+ * `intermediate_inputs`, then `intermediate_outputs`, in declaration order. */
+typedef struct brick_block_decl {
+  uint32_t struct_size;
+  const char* name; /* class name, e.g. "StableDiffusionXLTextEncoderStep" */
+  const char* description;
+  const char* model_name;
+  const brick_input_param* const* inputs;
+  /* Legacy (pre-v0.35 "PipelineBlock"): mutable inputs. A block that declares
+   * any gets the legacy write-back: changes to plain inputs stay local to the
+   * block, changes to intermediate inputs reach the pipeline state. */
+  const brick_input_param* const* intermediate_inputs;
+  const brick_output_param* const* intermediate_outputs;
+  const brick_component_spec* const* expected_components;
+  const brick_config_spec* const* expected_configs;
+  uint32_t num_inputs;
+  uint32_t num_intermediate_inputs;
+  uint32_t num_intermediate_outputs;
+  uint32_t num_expected_components;
+  uint32_t num_expected_configs;
+} brick_block_decl;
+
+/* ------------------------------------------------------------------------ */
+/* Blocks.                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A block instance. The plugin allocates it (usually as the first member of
+ * its own object) and frees it in destroy. */
+typedef struct brick_block brick_block;
+struct brick_block {
+  uint32_t struct_size;
+  const brick_block_decl* decl; /* valid until destroy */
+  /* Runs the block: __call__(components, state). Reach the state through
+   * host->get_block_state / set_block_state with the same ctx. On failure,
+   * report the message with host->set_error and return its status. */
+  brick_status (*call)(brick_block* self, brick_ctx* ctx);
+  /* A deep copy (init_pipeline copies its blocks). */
+  brick_status (*clone)(const brick_block* self, brick_ctx* ctx, brick_block** out);
+  void (*destroy)(brick_block* self);
+};
+
+/* A block type a plugin exports; the host names it "<plugin>.<name>". */
+typedef struct brick_block_class {
+  uint32_t struct_size;
+  const char* name;
+  const char* description; /* one line, for listings */
+  /* config: a borrowed dict of constructor arguments, or NULL for none. */
+  brick_status (*create)(const struct brick_block_class* self, brick_ctx* ctx, brick_value config,
+                         brick_block** out);
+} brick_block_class;
+
+/* What the entry point returns; owned by the plugin until it is unloaded. */
+typedef struct brick_plugin {
+  uint32_t struct_size;
+  uint32_t num_block_classes;
+  const char* name;        /* namespace of its blocks: [A-Za-z0-9_]+ */
+  const char* version;     /* the plugin's own version, e.g. "1.2.0" */
+  const char* description;
+  /* The LibTorch build the plugin was compiled against (see native tensor
+   * exchange), or NULL for a plugin that uses no LibTorch. The host refuses a
+   * plugin whose fingerprint differs from its own. */
+  const char* torch_fingerprint;
+  const brick_block_class* const* block_classes;
+  /* Optional: called once before the host unloads the library. */
+  void (*shutdown)(brick_ctx* ctx);
+} brick_plugin;
+
+/* ------------------------------------------------------------------------ */
+/* The host API: the functions a plugin calls. Append-only.                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct brick_host_api {
+  uint32_t struct_size;
+  uint16_t abi_major;
+  uint16_t abi_minor;
+  const char* host_version;
+  /* "torch=<version>;cxx11abi=<0|1>" of the LibTorch the host runs. */
+  const char* torch_fingerprint;
+
+  /* --- diagnostics ------------------------------------------------------ */
+  void (*log)(brick_ctx* ctx, int32_t level, const char* message);
+  /* Records the message of the failure the plugin is about to return. */
+  void (*set_error)(brick_ctx* ctx, const char* message);
+  /* The message of the last failed host call made with this ctx. */
+  const char* (*last_error)(brick_ctx* ctx);
+
+  /* --- the call ---------------------------------------------------------- */
+  brick_status (*get_device)(brick_ctx* ctx, brick_device* out);
+  /* The CUDA stream (cudaStream_t) the block must enqueue its work on, or
+   * NULL for CPU work or the device's default stream. */
+  void* (*get_stream)(brick_ctx* ctx);
+
+  /* --- state (only during brick_block.call) -------------------------------
+   * get_block_state builds the block's view of the pipeline state: declared
+   * inputs with defaults applied; a required input that is missing fails with
+   * BRICK_ERR_MISSING_INPUT. set_block_state writes back: every declared
+   * output (BRICK_ERR_MISSING_OUTPUT if absent) and every input whose value
+   * changed identity. Values the block declared nothing about never reach the
+   * pipeline state. The block state lives until the call returns. */
+  brick_status (*get_block_state)(brick_ctx* ctx, brick_block_state** out);
+  brick_status (*set_block_state)(brick_ctx* ctx, brick_block_state* state);
+  brick_value (*state_get)(brick_ctx* ctx, const char* name); /* borrowed; NULL: absent */
+  const char* (*state_repr)(brick_ctx* ctx);
+
+  /* Slots are numbered as documented at brick_block_decl. A getter returns a
+   * borrowed value, or NULL when the block state has no such attribute.
+   * Setters take ownership of value, also when they fail. */
+  brick_value (*block_state_get_slot)(brick_block_state* state, uint32_t slot);
+  brick_value (*block_state_get)(brick_block_state* state, const char* name);
+  brick_status (*block_state_set_slot)(brick_block_state* state, uint32_t slot,
+                                       brick_value value);
+  brick_status (*block_state_set)(brick_block_state* state, const char* name,
+                                  brick_value value);
+  const char* (*block_state_repr)(brick_block_state* state);
+
+  /* --- values: reading (handles are borrowed) ----------------------------- */
+  brick_value_kind (*value_kind)(brick_value v);
+  brick_status (*value_to_bool)(brick_value v, int32_t* out);
+  brick_status (*value_to_int)(brick_value v, int64_t* out);
+  brick_status (*value_to_float)(brick_value v, double* out); /* ints convert */
+  brick_status (*value_to_string)(brick_value v, const char** data, size_t* size);
+  /* A new DLPack view of the tensor (no copy); the caller calls its deleter. */
+  brick_status (*value_to_dlpack)(brick_value v, struct DLManagedTensor** out);
+  /* Native exchange: a new reference to the c10::TensorImpl. */
+  brick_status (*value_to_native_tensor)(brick_value v, void** out);
+  size_t (*value_size)(brick_value v); /* items of a list or dict, else 0 */
+  brick_value (*value_list_at)(brick_value list, size_t index);
+  const char* (*value_dict_key_at)(brick_value dict, size_t index);
+  brick_value (*value_dict_at)(brick_value dict, size_t index);
+  brick_value (*value_dict_get)(brick_value dict, const char* key);
+  const char* (*value_repr)(brick_ctx* ctx, brick_value v);
+
+  /* --- values: making (handles are owned; NULL on failure) ---------------- */
+  brick_value (*value_new_none)(void);
+  brick_value (*value_new_bool)(int32_t b);
+  brick_value (*value_new_int)(int64_t i);
+  brick_value (*value_new_float)(double f);
+  brick_value (*value_new_string)(const char* data, size_t size);
+  brick_value (*value_new_list)(void);
+  brick_value (*value_new_dict)(void);
+  /* Appending takes ownership of item; only values not yet stored anywhere
+   * can grow (BRICK_ERR_IMMUTABLE otherwise). */
+  brick_status (*value_list_append)(brick_value list, brick_value item);
+  brick_status (*value_dict_set)(brick_value dict, const char* key, brick_value item);
+  /* Takes ownership of the DLPack tensor (see the ownership notes above). */
+  brick_value (*value_from_dlpack)(brick_ctx* ctx, struct DLManagedTensor* tensor);
+  /* Native exchange: takes one reference to the c10::TensorImpl. */
+  brick_value (*value_from_native_tensor)(void* tensor_impl);
+  /* An owned handle to the same value: storing it keeps the identity. */
+  brick_value (*value_retain)(brick_value v);
+  void (*value_release)(brick_value v);
+
+  /* --- components and configs of the running pipeline (borrowed) --------- */
+  brick_value (*get_component)(brick_ctx* ctx, const char* name);
+  brick_value (*get_config)(brick_ctx* ctx, const char* name);
+} brick_host_api;
+
+/* The plugin's entry point, exported as BRICK_ENTRY_SYMBOL. Returns the
+ * plugin descriptor, or NULL after host->set_error(ctx, reason). May be
+ * called more than once (several hosts in one process); must return the
+ * same descriptor each time. */
+typedef const brick_plugin* (*brick_plugin_entry_fn)(const brick_host_api* host,
+                                                     brick_ctx* ctx);
+
+/* Native tensor exchange. A plugin built with the brick C++ layer declares
+ * the fingerprint of the LibTorch headers it was compiled against; the host
+ * loads it only when that equals host->torch_fingerprint, so both sides use
+ * the one LibTorch in the process and a c10::TensorImpl* is meaningful to
+ * both. value_to_native_tensor / value_from_native_tensor then move a
+ * reference without the allocations a DLPack round trip costs. Plugins with
+ * a NULL fingerprint use DLPack only. */
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* BRICK_ABI_H */
