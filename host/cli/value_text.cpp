@@ -40,7 +40,7 @@ void flatten(const Value& v, size_t depth, std::vector<int64_t>& shape, std::vec
   if (v.kind() == Value::Kind::List) {
     const auto& items = v.as_list();
     if (shape.size() == depth) {
-      shape.push_back(static_cast<int64_t>(items.size()));
+      shape.resize(depth + 1, static_cast<int64_t>(items.size()));
     } else if (shape[depth] != static_cast<int64_t>(items.size())) {
       throw Error(BRICK_ERR_INVALID_ARGUMENT, "tensor(...) rows differ in length");
     }

@@ -121,7 +121,8 @@ std::string format_input_params(const std::vector<InputParam>& params, int inden
     }
     line += "):";
     line += describe(p.description, desc_indent, max_line_length);
-    out += "\n" + line;
+    out += '\n';
+    out += line;
   }
   return out;
 }
@@ -133,8 +134,10 @@ std::string format_output_params(const std::vector<OutputParam>& params, int ind
   std::string desc_indent(static_cast<size_t>(indent_level + 8), ' ');
   std::string out = base_indent + "Outputs:";
   for (const OutputParam& p : params) {
-    out += "\n" + param_line(param_indent, p.name, p.type_hint) + "):" +
-           describe(p.description, desc_indent, max_line_length);
+    out += '\n';
+    out += param_line(param_indent, p.name, p.type_hint);
+    out += "):";
+    out += describe(p.description, desc_indent, max_line_length);
   }
   return out;
 }

@@ -56,7 +56,9 @@ PipelineState ModularPipeline::operator()(const Kwargs& kwargs, const PipelineSt
   try {
     (*blocks_)(components_, run_state);
   } catch (const std::exception&) {
-    log_error("Error in block: (" + blocks_->class_name() + "):");
+    // diffusers logs this at error level; brick's exception already names
+    // the block, so the line only helps when debugging.
+    log(LogLevel::Debug, "brick", "Error in block: (" + blocks_->class_name() + "):");
     throw;
   }
   return run_state;

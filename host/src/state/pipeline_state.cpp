@@ -9,7 +9,10 @@ namespace {
 // list whose first item is a tensor shows only that one, then ", ...".
 std::string format_state_value(const Value& v) {
   if (v.kind() == Value::Kind::List && !v.as_list().empty() && v.as_list().front().is_tensor()) {
-    return "[" + v.as_list().front().repr() + ", ...]";
+    std::string out = "[";
+    out += v.as_list().front().repr();
+    out += ", ...]";
+    return out;
   }
   return v.repr();
 }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "brick/host/modular_pipeline.h"
 #include "brick/host/plugin.h"
 
 namespace brick::host {

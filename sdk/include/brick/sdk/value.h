@@ -207,7 +207,10 @@ struct Convert<at::Tensor> {
 template <>
 struct Convert<ValueRef> {
   static ValueRef from(brick_value v) { return ValueRef(v); }
-  static brick_value to(const ValueRef& r) { return detail::host().value_retain(r.handle()); }
+  // An absent value (no handle) stores as None.
+  static brick_value to(const ValueRef& r) {
+    return r.handle() ? detail::host().value_retain(r.handle()) : detail::host().value_new_none();
+  }
 };
 
 template <>

@@ -1,0 +1,133 @@
+// The brick command, run as a user runs it.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct Result {
+  int status;
+  std::string output;  // stdout and stderr
+};
+
+Result brick(const std::string& arguments, const std::string& environment = "") {
+  std::string command = environment + " " + BRICK_BINARY_DIR "/bin/brick " + arguments + " 2>&1";
+  Result result{-1, ""};
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+const std::string kPlugins = std::string(TEST_PLUGIN_DIR) + "/";
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST(Cli, EverySubcommandHasHelp) {
+  for (const char* args : {"--help", "run --help", "inspect --help"}) {
+    Result r = brick(args);
+    EXPECT_EQ(r.status, 0) << args;
+    EXPECT_TRUE(contains(r.output, "Usage:")) << r.output;
+  }
+  EXPECT_TRUE(contains(brick("run --help").output, "NAME=VALUE"));
+  EXPECT_TRUE(contains(brick("--version").output, "brick 0.1.0 (ABI 1.0)"));
+}
+
+TEST(Cli, RunsTheExamplePlugin) {
+  Result r = brick("run example.Affine 'x=tensor([1.0, 2.0, 3.0])' scale=2 shift=0.5");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "y = Tensor(dtype=torch.float32, shape=torch.Size([3]))\n    [2.5, 4.5, 6.5]\n");
+}
+
+TEST(Cli, SeededBlocksAreReproducible) {
+  std::string args = "run example.RandomLatents height=16 width=16 seed=7";
+  Result first = brick(args), second = brick(args);
+  EXPECT_EQ(first.status, 0) << first.output;
+  EXPECT_EQ(first.output, second.output);
+  EXPECT_TRUE(contains(first.output, "latents = Tensor(dtype=torch.float32, shape=torch.Size([1, 4, 2, 2]))"));
+  EXPECT_NE(first.output, brick("run example.RandomLatents height=16 width=16 seed=8").output);
+}
+
+TEST(Cli, PrintsChosenOutputsOrTheWholeState) {
+  std::string plugin = "-p " + kPlugins + "test_blocks.so ";
+  Result r = brick("run " + plugin + "test_blocks.Defaults -o strength -o output_type");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "strength = 0.3\noutput_type = 'pil'\n");
+  r = brick("run " + plugin + "test_blocks.Scratch x=2 --state");
+  EXPECT_EQ(r.output,
+            "PipelineState(\n  values={\n    x: 2\n    y: 125\n  },\n  kwargs_mapping={\n\n  }\n)\n");
+}
+
+TEST(Cli, ParsesValuesAsJsonTensorsOrText) {
+  std::string plugin = "-p " + kPlugins + "test_blocks.so ";
+  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=[1, 2.5, \"s\", null]' -o copy").output,
+            "copy = [1, 2.5, 's', None]\n");
+  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=a red circle' -o copy").output, "copy = 'a red circle'\n");
+  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=tensor([[1, 2], [3, 4]], int32)' -o copy").output,
+            "copy = Tensor(dtype=torch.int32, shape=torch.Size([2, 2]))\n    [[1, 2], [3, 4]]\n");
+  Result bad = brick("run " + plugin + "test_blocks.Values 'v=tensor([[1, 2], [3]])'");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(bad.output, "error: tensor(...) rows differ in length\n");
+}
+
+TEST(Cli, FindsPluginsOnBrickPluginPath) {
+  Result r = brick("run test_portable.Double 'x=tensor([1.5])'", "BRICK_PLUGIN_PATH=/nonexistent:" TEST_PLUGIN_DIR);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "y = Tensor(dtype=torch.float32, shape=torch.Size([1]))\n    [3.0]\n"));
+}
+
+TEST(Cli, ReportsBlockErrorsWithTheBlockName) {
+  Result r = brick("run -p " + kPlugins + "test_blocks.so test_blocks.RequiredInput");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.output, "error: Error in block 'test_blocks.RequiredInput': Required input 'x' is missing\n");
+}
+
+TEST(Cli, ReportsUnknownBlocksWithWhatIsLoaded) {
+  Result r = brick("run example.Nope");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(contains(r.output, "error: unknown block 'example.Nope'")) << r.output;
+  EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents)")) << r.output;
+  EXPECT_EQ(brick("run Nope").output, "error: expected a block named plugin.Block, got 'Nope'\n");
+}
+
+TEST(Cli, InspectPrintsMetadataAndDocs) {
+  Result r = brick("inspect " + kPlugins + "test_portable.so");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "Plugin test_portable 1.0.0\n")) << r.output;
+  EXPECT_TRUE(contains(r.output, "LibTorch:    none (portable plugin)"));
+  EXPECT_TRUE(contains(r.output, "test_portable.Double\n\nclass Double\n\n  y = 2 * x, in plain C over DLPack\n"));
+  r = brick("inspect example");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "example.Affine\n\nclass Affine\n"));
+}
+
+TEST(Cli, InspectReportsABrokenPlugin) {
+  for (const char* file : {"not_a_plugin.so", "broken_abi_major.so"}) {
+    Result r = brick("inspect " + kPlugins + file);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_TRUE(contains(r.output, "error: cannot load plugin " + kPlugins + file)) << r.output;
+  }
+  Result r = brick("inspect no_such_plugin");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(contains(r.output, "no plugin named 'no_such_plugin'")) << r.output;
+}
+
+TEST(Cli, ABrokenPluginOnTheSearchPathDoesNotStopTheOthers) {
+  // The test plugin folder holds broken plugins: they are reported, the
+  // wanted block still runs.
+  Result r = brick("run test_minimal.Noop -P " TEST_PLUGIN_DIR);
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = brick("run test_portable.Double 'x=tensor([2.0])' -P " TEST_PLUGIN_DIR " -o y");
+  EXPECT_EQ(r.status, 0) << r.output;
+}

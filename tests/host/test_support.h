@@ -1,0 +1,67 @@
+// Shared helpers of the host test suites: where the test plugins are, a
+// Host with them loaded, and capture of the host log.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "brick/host/host.h"
+#include "brick/host/log.h"
+
+namespace brick::test {
+
+inline std::string plugin_path(const std::string& file) { return std::string(TEST_PLUGIN_DIR) + "/" + file + ".so"; }
+
+// A host with the well-behaved test plugins loaded.
+inline host::Host& test_host() {
+  static host::Host* instance = [] {
+    auto* h = new host::Host();
+    for (const char* name : {"test_blocks", "test_blocks_dlpack", "test_throwing", "test_portable"}) {
+      h->load_plugin(plugin_path(name));
+    }
+    return h;
+  }();
+  return *instance;
+}
+
+// Records every log line for its lifetime.
+class LogCapture {
+ public:
+  struct Line {
+    host::LogLevel level;
+    std::string source;
+    std::string message;
+  };
+  LogCapture()
+      : scope_([this](const host::LogRecord& r) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          lines_.push_back(Line{r.level, std::string(r.source), std::string(r.message)});
+        }) {}
+  std::vector<Line> lines() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lines_;
+  }
+  bool contains(const std::string& text) const {
+    for (const Line& line : lines()) {
+      if (line.message.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Line> lines_;
+  host::ScopedLogSink scope_;
+};
+
+// Runs `qualified` as a one-block pipeline.
+inline host::PipelineState run_block(const std::string& qualified, const host::Kwargs& kwargs = {},
+                                     const host::PipelineState* state = nullptr) {
+  auto pipe = test_host().create_block(qualified)->init_pipeline();
+  return pipe(kwargs, state);
+}
+
+}  // namespace brick::test
