@@ -7,6 +7,7 @@
 #pragma once
 
 #include <forward_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,9 @@ struct brick_ctx {
   brick::host::PipelineState* state = nullptr;
   brick::host::Components* components = nullptr;
 
-  std::forward_list<brick_block_state> block_states;
+  // The block state of get_block_state; a block that asks again gets more.
+  std::optional<brick_block_state> block_state;
+  std::forward_list<brick_block_state> more_block_states;
   std::vector<brick::host::Value> retired;            // values replaced in a block state
   std::forward_list<brick::host::Value> pinned;       // copies handed out as borrowed
   std::forward_list<std::string> strings;             // text handed out as borrowed

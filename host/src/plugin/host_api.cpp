@@ -89,8 +89,12 @@ brick_status api_get_block_state(brick_ctx* ctx, brick_block_state** out) {
   if (!ctx || !out) return BRICK_ERR_INVALID_ARGUMENT;
   if (!ctx->leaf || !ctx->state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "get_block_state outside a block call");
   return guarded(ctx, [&] {
-    ctx->block_states.push_front(brick_block_state{get_block_state(*ctx->leaf, *ctx->state), ctx});
-    *out = &ctx->block_states.front();
+    brick_block_state made{get_block_state(*ctx->leaf, *ctx->state), ctx};
+    if (!ctx->block_state) {
+      *out = &ctx->block_state.emplace(std::move(made));
+    } else {
+      *out = &ctx->more_block_states.emplace_front(std::move(made));
+    }
     return BRICK_OK;
   });
 }

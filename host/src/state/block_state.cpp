@@ -53,35 +53,25 @@ std::string format_block_value(const Value& v) {
 
 }  // namespace
 
-BlockState::BlockState(const std::vector<std::string>& slot_names) {
-  slots_.reserve(slot_names.size());
-  for (const std::string& name : slot_names) slots_.push_back(Attribute{name, Value(), false, 0});
-}
+BlockState::BlockState(SlotNames slot_names)
+    : slot_names_(std::move(slot_names)), slots_(slot_names_ ? slot_names_->size() : 0) {}
 
-BlockState::BlockState(const BlockState& other)
-    : slots_(other.slots_), extra_(other.extra_), next_order_(other.next_order_) {}
+BlockState::BlockState(const std::vector<std::string>& slot_names)
+    : BlockState(std::make_shared<const std::vector<std::string>>(slot_names)) {}
 
-BlockState& BlockState::operator=(const BlockState& other) {
-  if (this != &other) {
-    BlockState copy(other);
-    *this = std::move(copy);
+BlockState::Slot* BlockState::find(std::string_view name) {
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if ((*slot_names_)[i] == name) return &slots_[i];
   }
-  return *this;
-}
-
-BlockState::Attribute* BlockState::find(std::string_view name) {
-  for (Attribute& a : slots_) {
-    if (a.name == name) return &a;
-  }
-  for (Attribute& a : extra_) {
-    if (a.name == name) return &a;
+  for (Extra& e : extra_) {
+    if (e.name == name) return &e.slot;
   }
   return nullptr;
 }
 
 const Value* BlockState::get(std::string_view name) const {
-  auto* a = const_cast<BlockState*>(this)->find(name);
-  return a && a->present ? &a->value : nullptr;
+  const Slot* s = const_cast<BlockState*>(this)->find(name);
+  return s && s->present ? &s->value : nullptr;
 }
 
 Value BlockState::operator[](std::string_view name) const {
@@ -89,20 +79,20 @@ Value BlockState::operator[](std::string_view name) const {
   return v ? *v : Value();
 }
 
-void BlockState::assign(Attribute& attribute, Value value, std::vector<Value>* replaced) {
-  if (!attribute.present) {
-    attribute.present = true;
-    attribute.order = next_order_++;
+void BlockState::assign(Slot& slot, Value value, std::vector<Value>* replaced) {
+  if (!slot.present) {
+    slot.present = true;
+    slot.order = next_order_++;
   } else if (replaced) {
-    replaced->push_back(std::move(attribute.value));
+    replaced->push_back(std::move(slot.value));
   }
-  attribute.value = std::move(value);
+  slot.value = std::move(value);
 }
 
 void BlockState::set(std::string_view name, Value value, std::vector<Value>* replaced) {
-  Attribute* a = find(name);
-  if (!a) a = &extra_.emplace_back(Attribute{std::string(name), Value(), false, 0});
-  assign(*a, std::move(value), replaced);
+  Slot* s = find(name);
+  if (!s) s = &extra_.emplace_back(Extra{std::string(name), Slot{}}).slot;
+  assign(*s, std::move(value), replaced);
 }
 
 const Value* BlockState::slot(size_t index) const {
@@ -115,17 +105,17 @@ void BlockState::set_slot(size_t index, Value value, std::vector<Value>* replace
 }
 
 std::vector<std::pair<std::string_view, const Value*>> BlockState::attributes() const {
-  std::vector<std::pair<uint32_t, const Attribute*>> present;
-  for (const Attribute& a : slots_) {
-    if (a.present) present.emplace_back(a.order, &a);
+  std::vector<std::pair<uint32_t, std::pair<std::string_view, const Value*>>> present;
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (slots_[i].present) present.push_back({slots_[i].order, {(*slot_names_)[i], &slots_[i].value}});
   }
-  for (const Attribute& a : extra_) {
-    if (a.present) present.emplace_back(a.order, &a);
+  for (const Extra& e : extra_) {
+    if (e.slot.present) present.push_back({e.slot.order, {e.name, &e.slot.value}});
   }
   std::sort(present.begin(), present.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<std::pair<std::string_view, const Value*>> out;
   out.reserve(present.size());
-  for (const auto& [order, a] : present) out.emplace_back(a->name, &a->value);
+  for (const auto& entry : present) out.push_back(entry.second);
   return out;
 }
 

@@ -19,25 +19,29 @@ std::string format_state_value(const Value& v) {
 }  // namespace
 
 void PipelineState::set(std::string_view key, Value value, std::string_view kwargs_type) {
+  set(Key(key), std::move(value), kwargs_type);
+}
+
+void PipelineState::set(const Key& key, Value value, std::string_view kwargs_type) {
   auto it = index_.find(key);
   if (it != index_.end()) {
     values_[it->second].second = std::move(value);
   } else {
-    index_.emplace(std::string(key), values_.size());
-    values_.emplace_back(std::string(key), std::move(value));
+    index_.emplace(std::string(key.name), values_.size());
+    values_.emplace_back(std::string(key.name), std::move(value));
   }
   if (!kwargs_type.empty()) {
     auto mapping = std::find_if(kwargs_mapping_.begin(), kwargs_mapping_.end(),
                                 [&](const auto& entry) { return entry.first == kwargs_type; });
     if (mapping == kwargs_mapping_.end()) {
-      kwargs_mapping_.emplace_back(std::string(kwargs_type), std::vector<std::string>{std::string(key)});
+      kwargs_mapping_.emplace_back(std::string(kwargs_type), std::vector<std::string>{std::string(key.name)});
     } else {
-      mapping->second.emplace_back(key);
+      mapping->second.emplace_back(key.name);
     }
   }
 }
 
-const Value* PipelineState::find(std::string_view key) const {
+const Value* PipelineState::find(const Key& key) const {
   auto it = index_.find(key);
   return it == index_.end() ? nullptr : &values_[it->second].second;
 }

@@ -1,13 +1,15 @@
 // BlockState: the attribute bag one block works on (diffusers' BlockState).
 //
 // Attributes keep their insertion order (repr and as_dict show it). A block
-// state made for a leaf block has one fixed slot per declared name, so that a
-// plugin reaches its inputs and outputs by index, and so that a value stays at
-// one address for the whole block call (borrowed handles stay valid).
+// state made for a leaf block has one fixed slot per declared name, so that
+// the exchange and plugins reach inputs and outputs by index, and so that a
+// value stays at one address for the whole block call (borrowed handles stay
+// valid). Slot names are shared with the leaf's interface, not copied.
 #pragma once
 
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,14 +21,12 @@ namespace brick::host {
 
 class BlockState {
  public:
+  using SlotNames = std::shared_ptr<const std::vector<std::string>>;
+
   BlockState() = default;
   // A block state with declared slots (absent until set).
+  explicit BlockState(SlotNames slot_names);
   explicit BlockState(const std::vector<std::string>& slot_names);
-
-  BlockState(const BlockState& other);
-  BlockState& operator=(const BlockState& other);
-  BlockState(BlockState&&) noexcept = default;
-  BlockState& operator=(BlockState&&) noexcept = default;
 
   // getattr(block_state, name): nullptr when absent.
   const Value* get(std::string_view name) const;
@@ -47,17 +47,21 @@ class BlockState {
   std::string repr() const;
 
  private:
-  struct Attribute {
-    std::string name;
+  struct Slot {
     Value value;
     bool present = false;
     uint32_t order = 0;  // insertion rank, for as_dict() and repr
   };
-  Attribute* find(std::string_view name);
-  void assign(Attribute& attribute, Value value, std::vector<Value>* replaced);
+  struct Extra {
+    std::string name;
+    Slot slot;
+  };
+  Slot* find(std::string_view name);
+  void assign(Slot& slot, Value value, std::vector<Value>* replaced);
 
-  std::vector<Attribute> slots_;  // never resized after construction
-  std::list<Attribute> extra_;    // undeclared attributes; stable addresses
+  SlotNames slot_names_;
+  std::vector<Slot> slots_;  // parallel to *slot_names_, never resized
+  std::list<Extra> extra_;   // undeclared attributes; stable addresses
   uint32_t next_order_ = 0;
 };
 

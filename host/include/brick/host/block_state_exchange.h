@@ -22,14 +22,18 @@
 
 namespace brick::host {
 
-// A leaf's declarations, prepared once for repeated runs.
+// A leaf's declarations, prepared once for repeated runs: every declared name
+// gets a block state slot and a prehashed state key.
 struct LeafInterface {
   std::vector<InputParam> inputs;
   std::vector<InputParam> intermediate_inputs;
   std::vector<OutputParam> outputs;
   // Slot i: the i-th distinct name of the named inputs, then intermediate
   // inputs, then outputs (the numbering brick_block_decl documents).
-  std::vector<std::string> slot_names;
+  BlockState::SlotNames slot_names;
+  std::vector<PipelineState::Key> slot_keys;  // parallel to *slot_names
+  // The slot of each param, in declaration order; -1 for a nameless one.
+  std::vector<int> input_slots, intermediate_input_slots, output_slots;
 
   LeafInterface() = default;
   LeafInterface(std::vector<InputParam> inputs, std::vector<InputParam> intermediate_inputs,
