@@ -11,7 +11,6 @@ int inspect_command(const InspectOptions& options) {
   std::error_code ec;
   std::shared_ptr<host::Plugin> plugin;
   if (std::filesystem::is_regular_file(options.plugin, ec)) {
-    options.search.load_all(host);
     plugin = host.load_plugin(options.plugin);
   } else {
     options.search.load_for(host, options.plugin);

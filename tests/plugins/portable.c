@@ -3,7 +3,11 @@
  * allocates itself and hands to the host with its own deleter. It reports the
  * data pointers it saw and made so the test can check nothing was copied. */
 #include <brick/brick_abi.h>
+#ifdef BRICK_DLPACK_FROM_ATEN
+#include <ATen/dlpack.h>
+#else
 #include <dlpack/dlpack.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 

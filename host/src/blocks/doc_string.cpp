@@ -75,6 +75,15 @@ std::string type_text(const std::string& type_hint) {
   return type_hint;
 }
 
+// format_params' three indents: header, parameter, description.
+struct Indents {
+  std::string base, param, desc;
+  explicit Indents(int level)
+      : base(static_cast<size_t>(level), ' '),
+        param(static_cast<size_t>(level + 4), ' '),
+        desc(static_cast<size_t>(level + 8), ' ') {}
+};
+
 std::string param_line(const std::string& param_indent, const std::string& name, const std::string& type_hint) {
   return param_indent + name + " (`" + type_text(type_hint) + "`";
 }
@@ -104,13 +113,11 @@ std::string merged_defaults(const Value::Dict& defaults_by_block) {
 
 std::string format_input_params(const std::vector<InputParam>& params, int indent_level, int max_line_length) {
   if (params.empty()) return "";
-  std::string base_indent(static_cast<size_t>(indent_level), ' ');
-  std::string param_indent(static_cast<size_t>(indent_level + 4), ' ');
-  std::string desc_indent(static_cast<size_t>(indent_level + 8), ' ');
-  std::string out = base_indent + "Inputs:";
+  Indents in(indent_level);
+  std::string out = in.base + "Inputs:";
   for (const InputParam& p : params) {
     std::string name = !p.name && !p.kwargs_type.empty() ? "**" + p.kwargs_type : p.name.value_or("None");
-    std::string line = param_line(param_indent, name, p.type_hint);
+    std::string line = param_line(in.param, name, p.type_hint);
     if (!p.required) {
       line += ", *optional*";
       if (p.defaults_by_block) {
@@ -120,7 +127,7 @@ std::string format_input_params(const std::vector<InputParam>& params, int inden
       }
     }
     line += "):";
-    line += describe(p.description, desc_indent, max_line_length);
+    line += describe(p.description, in.desc, max_line_length);
     out += '\n';
     out += line;
   }
@@ -129,15 +136,13 @@ std::string format_input_params(const std::vector<InputParam>& params, int inden
 
 std::string format_output_params(const std::vector<OutputParam>& params, int indent_level, int max_line_length) {
   if (params.empty()) return "";
-  std::string base_indent(static_cast<size_t>(indent_level), ' ');
-  std::string param_indent(static_cast<size_t>(indent_level + 4), ' ');
-  std::string desc_indent(static_cast<size_t>(indent_level + 8), ' ');
-  std::string out = base_indent + "Outputs:";
+  Indents in(indent_level);
+  std::string out = in.base + "Outputs:";
   for (const OutputParam& p : params) {
     out += '\n';
-    out += param_line(param_indent, p.name, p.type_hint);
+    out += param_line(in.param, p.name, p.type_hint);
     out += "):";
-    out += describe(p.description, desc_indent, max_line_length);
+    out += describe(p.description, in.desc, max_line_length);
   }
   return out;
 }

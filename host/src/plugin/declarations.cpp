@@ -9,39 +9,43 @@ namespace {
 
 std::string text(const char* s) { return s ? s : ""; }
 
+[[noreturn]] void bad(const std::string& block, const std::string& what) {
+  throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "': " + what);
+}
+
 Value json_field(const char* json, const std::string& block, const std::string& what) {
   if (!json) return Value();
   try {
     return parse_json(json);
-  } catch (const Error& e) {
-    throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "': " + what + " is not valid JSON: " + json);
+  } catch (const Error&) {
+    bad(block, what + " is not valid JSON: " + json);
   }
 }
 
-template <class T>
-void check_array(const T* const* items, uint32_t count, const std::string& block, const char* what) {
-  if (count && !items) {
-    throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "' declares " + std::to_string(count) + " " + what +
-                                          " but gives no array");
-  }
+// Reads `count` structs a plugin declared, each through
+// `convert(copy, index, block)`.
+template <class T, class C, class F>
+std::vector<T> read_all(const C* const* items, uint32_t count, const std::string& block, const char* what,
+                        F&& convert) {
+  if (count && !items) bad(block, "declares " + std::to_string(count) + " " + what + "s but gives no array");
+  std::vector<T> out;
   for (uint32_t i = 0; i < count; ++i) {
-    if (!items[i] || items[i]->struct_size < sizeof(uint32_t)) {
-      throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "': " + what + " " + std::to_string(i) + " is missing");
-    }
+    if (!items[i] || items[i]->struct_size < sizeof(uint32_t)) bad(block, std::string(what) + " " + std::to_string(i) + " is missing");
+    out.push_back(convert(read_struct(items[i]), i, block));
   }
+  return out;
+}
+
+std::string required_name(const char* name, const std::string& block, const char* what, uint32_t index) {
+  if (!name || !*name) bad(block, std::string(what) + " " + std::to_string(index) + " has no name");
+  return name;
 }
 
 std::vector<InputParam> read_inputs(const brick_input_param* const* items, uint32_t count, const std::string& block,
                                     const char* what) {
-  check_array(items, count, block, what);
-  std::vector<InputParam> out;
-  for (uint32_t i = 0; i < count; ++i) {
-    brick_input_param c = read_struct(items[i]);
+  return read_all<InputParam>(items, count, block, what, [&](const brick_input_param& c, uint32_t i, const std::string&) {
+    if (!c.name && !c.kwargs_type) bad(block, std::string(what) + " " + std::to_string(i) + " has neither a name nor a kwargs_type");
     std::string where = std::string(what) + " '" + (c.name ? c.name : "**" + text(c.kwargs_type)) + "'";
-    if (!c.name && !c.kwargs_type) {
-      throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "': " + what + " " + std::to_string(i) +
-                                            " has neither a name nor a kwargs_type");
-    }
     InputParam p;
     if (c.name) p.name = c.name;
     p.type_hint = text(c.type_hint);
@@ -50,9 +54,46 @@ std::vector<InputParam> read_inputs(const brick_input_param* const* items, uint3
     p.description = text(c.description);
     p.kwargs_type = text(c.kwargs_type);
     p.metadata = json_field(c.metadata_json, block, where + " metadata");
-    out.push_back(std::move(p));
+    return p;
+  });
+}
+
+OutputParam read_output(const brick_output_param& c, uint32_t i, const std::string& block) {
+  OutputParam o;
+  o.name = required_name(c.name, block, "output", i);
+  o.type_hint = text(c.type_hint);
+  o.description = text(c.description);
+  o.kwargs_type = text(c.kwargs_type);
+  o.metadata = json_field(c.metadata_json, block, "output '" + o.name + "' metadata");
+  return o;
+}
+
+ComponentSpec read_component(const brick_component_spec& c, uint32_t i, const std::string& block) {
+  ComponentSpec s;
+  s.name = required_name(c.name, block, "component", i);
+  s.type_hint = text(c.type_hint);
+  s.description = text(c.description);
+  s.config = json_field(c.config_json, block, "component '" + s.name + "' config");
+  if (c.pretrained_model_name_or_path) s.pretrained_model_name_or_path = c.pretrained_model_name_or_path;
+  s.subfolder = text(c.subfolder);
+  if (c.variant) s.variant = c.variant;
+  if (c.revision) s.revision = c.revision;
+  switch (c.default_creation_method) {
+    case BRICK_CREATE_FROM_PRETRAINED: s.default_creation_method = CreationMethod::FromPretrained; break;
+    case BRICK_CREATE_FROM_CONFIG: s.default_creation_method = CreationMethod::FromConfig; break;
+    default:
+      bad(block, "component '" + s.name + "' has an unknown creation method " +
+                     std::to_string(c.default_creation_method));
   }
-  return out;
+  return s;
+}
+
+ConfigSpec read_config(const brick_config_spec& c, uint32_t i, const std::string& block) {
+  ConfigSpec s;
+  s.name = required_name(c.name, block, "config", i);
+  s.default_value = json_field(c.default_json, block, "config '" + s.name + "' default");
+  s.description = text(c.description);
+  return s;
 }
 
 }  // namespace
@@ -69,9 +110,7 @@ bool is_identifier(const char* name) {
 BlockDeclaration read_declaration(const brick_block_decl* decl_ptr, const std::string& block) {
   if (!decl_ptr) throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "' has no declaration");
   brick_block_decl decl = read_struct(decl_ptr);
-  if (!is_identifier(decl.name)) {
-    throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "' declares an invalid class name '" + text(decl.name) + "'");
-  }
+  if (!is_identifier(decl.name)) bad(block, "its class name '" + text(decl.name) + "' is not an identifier");
   BlockDeclaration out;
   out.name = decl.name;
   out.description = text(decl.description);
@@ -79,59 +118,12 @@ BlockDeclaration read_declaration(const brick_block_decl* decl_ptr, const std::s
   out.inputs = read_inputs(decl.inputs, decl.num_inputs, block, "input");
   out.intermediate_inputs =
       read_inputs(decl.intermediate_inputs, decl.num_intermediate_inputs, block, "intermediate input");
-
-  check_array(decl.intermediate_outputs, decl.num_intermediate_outputs, block, "output");
-  for (uint32_t i = 0; i < decl.num_intermediate_outputs; ++i) {
-    brick_output_param c = read_struct(decl.intermediate_outputs[i]);
-    if (!c.name || !*c.name) {
-      throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "': output " + std::to_string(i) + " has no name");
-    }
-    OutputParam o;
-    o.name = c.name;
-    o.type_hint = text(c.type_hint);
-    o.description = text(c.description);
-    o.kwargs_type = text(c.kwargs_type);
-    o.metadata = json_field(c.metadata_json, block, "output '" + o.name + "' metadata");
-    out.outputs.push_back(std::move(o));
-  }
-
-  check_array(decl.expected_components, decl.num_expected_components, block, "component");
-  for (uint32_t i = 0; i < decl.num_expected_components; ++i) {
-    brick_component_spec c = read_struct(decl.expected_components[i]);
-    if (!c.name || !*c.name) {
-      throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "': component " + std::to_string(i) + " has no name");
-    }
-    ComponentSpec s;
-    s.name = c.name;
-    s.type_hint = text(c.type_hint);
-    s.description = text(c.description);
-    s.config = json_field(c.config_json, block, "component '" + s.name + "' config");
-    if (c.pretrained_model_name_or_path) s.pretrained_model_name_or_path = c.pretrained_model_name_or_path;
-    s.subfolder = text(c.subfolder);
-    if (c.variant) s.variant = c.variant;
-    if (c.revision) s.revision = c.revision;
-    if (c.default_creation_method != BRICK_CREATE_FROM_PRETRAINED && c.default_creation_method != BRICK_CREATE_FROM_CONFIG) {
-      throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "': component '" + s.name +
-                                            "' has an unknown creation method " +
-                                            std::to_string(c.default_creation_method));
-    }
-    s.default_creation_method =
-        c.default_creation_method == BRICK_CREATE_FROM_CONFIG ? CreationMethod::FromConfig : CreationMethod::FromPretrained;
-    out.components.push_back(std::move(s));
-  }
-
-  check_array(decl.expected_configs, decl.num_expected_configs, block, "config");
-  for (uint32_t i = 0; i < decl.num_expected_configs; ++i) {
-    brick_config_spec c = read_struct(decl.expected_configs[i]);
-    if (!c.name || !*c.name) {
-      throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "': config " + std::to_string(i) + " has no name");
-    }
-    ConfigSpec s;
-    s.name = c.name;
-    s.default_value = json_field(c.default_json, block, "config '" + s.name + "' default");
-    s.description = text(c.description);
-    out.configs.push_back(std::move(s));
-  }
+  out.outputs = read_all<OutputParam>(decl.intermediate_outputs, decl.num_intermediate_outputs, block, "output",
+                                      read_output);
+  out.components = read_all<ComponentSpec>(decl.expected_components, decl.num_expected_components, block,
+                                           "component", read_component);
+  out.configs =
+      read_all<ConfigSpec>(decl.expected_configs, decl.num_expected_configs, block, "config", read_config);
   return out;
 }
 

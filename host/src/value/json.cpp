@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "brick/host/error.h"
+#include "brick/sdk/json_text.h"  // the string escaping plugins use for their JSON too
 #include "python_text.h"
 
 namespace brick::host {
@@ -35,29 +36,6 @@ Value from_json(const boost::json::value& j) {
   return Value();
 }
 
-void write_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 0xf];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
 // Python's json.dumps layout: ", " and ": " separators, repr() floats.
 void write_json(std::string& out, const Value& v) {
   switch (v.kind()) {
@@ -68,7 +46,7 @@ void write_json(std::string& out, const Value& v) {
       if (!std::isfinite(v.as_float())) throw Error(BRICK_ERR_INVALID_ARGUMENT, "JSON has no NaN or infinity");
       out += detail::python_float_repr(v.as_float());
       return;
-    case Value::Kind::String: write_json_string(out, v.as_string()); return;
+    case Value::Kind::String: json_text::append_string(out, v.as_string()); return;
     case Value::Kind::List: {
       out += '[';
       bool first = true;
@@ -86,7 +64,7 @@ void write_json(std::string& out, const Value& v) {
       for (const auto& [key, item] : v.as_dict()) {
         if (!first) out += ", ";
         first = false;
-        write_json_string(out, key);
+        json_text::append_string(out, key);
         out += ": ";
         write_json(out, item);
       }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# setup.sh: installs brick's dependencies from Debian's packages (bookworm),
+# and with --build also configures and builds brick into build/.
+#
+#   ./setup.sh            install what is missing (safe to run again: it only
+#                         calls apt when a package is missing)
+#   ./setup.sh --build    the same, then a Release build in build/
+#
+# Why these packages (docs/building.md has the details):
+#   libtorch-dev            LibTorch 1.13 (CPU): tensors in host and plugins
+#   libboost1.81-dev        Boost.DLL (loading plugins) and Boost.JSON (header-only)
+#   libboost-json1.81-dev   Boost.JSON's CMake package
+#                           (only versioned 1.81 packages: they conflict with 1.74's)
+#   libcli11-dev            command-line parsing for `brick`
+#   libdlpack-dev           dlpack.h for plugins in plain C
+#   libopenblas0-pthread    a fast BLAS for LibTorch (the default is the reference one)
+#   libgtest-dev, libbenchmark-dev   tests and benchmarks
+#   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ ccache binutils
+  libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
+  libgtest-dev libbenchmark-dev
+)
+
+build=0
+for arg in "$@"; do
+  case "$arg" in
+    --build) build=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  as_root=()
+  if [[ $EUID -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "setup.sh: run as root (or install sudo) to install: ${missing[*]}" >&2; exit 1; }
+    as_root=(sudo)
+  fi
+  echo "setup.sh: installing ${missing[*]}"
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup.sh: all dependencies are installed"
+fi
+
+if ((build)); then
+  here=$(cd "$(dirname "$0")" && pwd)
+  cmake -S "$here" -B "$here/build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$here/build" -j "$(nproc)"
+  echo "setup.sh: built into $here/build (bin/brick, lib/libbrick.so, lib/brick/plugins/)"
+fi
