@@ -4,7 +4,9 @@
 #
 #   ./setup.sh            install what is missing (safe to run again: it only
 #                         calls apt when a package is missing)
-#   ./setup.sh --build    the same, then a Release build in build/
+#   ./setup.sh --build    the same, then a Release build of brick (library,
+#                         command, first-party plugins) in build/; the tests
+#                         build with tests/run.sh
 #
 # Why these packages (docs/building.md has the details):
 #   libtorch-dev            LibTorch 1.13 (CPU): tensors in host and plugins
@@ -55,7 +57,8 @@ fi
 
 if ((build)); then
   here=$(cd "$(dirname "$0")" && pwd)
-  cmake -S "$here" -B "$here/build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake -S "$here" -B "$here/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DBRICK_BUILD_TESTS=OFF -DBRICK_BUILD_BENCHMARKS=OFF
   cmake --build "$here/build" -j "$(nproc)"
   echo "setup.sh: built into $here/build (bin/brick, lib/libbrick.so, lib/brick/plugins/)"
 fi

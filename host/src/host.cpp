@@ -20,6 +20,7 @@ std::shared_ptr<Plugin> Host::load_plugin(const std::filesystem::path& path) {
   std::shared_ptr<Plugin> plugin = Plugin::load(canonical);
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& other : plugins_) {
+    if (other->path() == canonical) return other;  // another thread loaded it meanwhile
     if (other->name() == plugin->name()) {
       throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, canonical.string(),
                             "cannot load plugin " + canonical.string() + ": the name '" + plugin->name() +

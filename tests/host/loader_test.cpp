@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "brick/host/error.h"
 #include "brick/host/host.h"
@@ -115,6 +117,43 @@ TEST(Loader, RefusesAPluginBuiltAgainstAnotherLibTorch) {
   expect_refused("broken_torch", BRICK_ERR_ABI_MISMATCH, "was built against LibTorch 'torch=0.0.1;cxx11abi=0'");
 }
 
+namespace {
+// A copy of a good plugin, altered by `edit`, in a temporary file.
+std::filesystem::path altered_copy(const std::string& name, void (*edit)(std::string&)) {
+  std::ifstream in(plugin_path("test_minimal"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  edit(bytes);
+  std::filesystem::path path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+std::string refusal_of(const std::filesystem::path& path) {
+  Host host;
+  try {
+    host.load_plugin(path);
+  } catch (const PluginLoadError& e) {
+    return e.what();
+  }
+  return "loaded";
+}
+}  // namespace
+
+TEST(Loader, RefusesASharedObjectForAnotherMachine) {
+  auto path = altered_copy("brick_test_aarch64.so", [](std::string& elf) {
+    elf[18] = static_cast<char>(183);  // e_machine = EM_AARCH64
+    elf[19] = 0;
+  });
+  EXPECT_NE(refusal_of(path).find("was built for another machine architecture (ELF machine 183)"), std::string::npos);
+  std::filesystem::remove(path);
+}
+
+TEST(Loader, RefusesATruncatedSharedObject) {
+  auto path = altered_copy("brick_test_truncated.so", [](std::string& elf) { elf.resize(200); });
+  EXPECT_NE(refusal_of(path).find("is a truncated ELF file"), std::string::npos) << refusal_of(path);
+  std::filesystem::remove(path);
+}
+
 TEST(Loader, LoadingAFolderCarriesOnPastBrokenPlugins) {
   Host host;
   brick::test::LogCapture log;
@@ -133,6 +172,10 @@ TEST(Loader, LoadingAFolderCarriesOnPastBrokenPlugins) {
   }
   // A plugin that loaded still works.
   EXPECT_NO_THROW(host.create_block("test_minimal.Noop")->init_pipeline()());
+  // A path that does not exist is one more failure, not a stop.
+  auto more = host.load_plugins({"/nonexistent/plugin.so", plugin_path("test_minimal")});
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].status, BRICK_ERR_NOT_FOUND);
 }
 
 TEST(Loader, RefusesASecondPluginWithATakenName) {

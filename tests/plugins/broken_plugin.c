@@ -127,6 +127,7 @@ BRICK_EXPORT const brick_plugin* brick_plugin_entry(const brick_host_api* api, b
   if (brick_test_symbol_that_does_not_exist() != 0) return NULL;
 #endif
 #if defined(BROKEN_ENTRY_FAILS)
+  (void)descriptor;
   api->set_error(ctx, "cannot initialise: no licence file found");
   return NULL;
 #else
