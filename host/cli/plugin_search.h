@@ -1,7 +1,6 @@
-// Where the brick command finds plugins: --plugin files, --plugin-dir
-// folders, the folders in BRICK_PLUGIN_PATH (colon-separated), then the
-// installation's own plugin folder (<prefix>/lib/brick/plugins, found
-// relative to the brick executable, so a build tree works like an install).
+// How the brick command finds plugins: --plugin files first, then the
+// registry's search path (--plugin-dir folders, BRICK_PLUGIN_PATH, the
+// installation's own plugin folder).
 #pragma once
 
 #include <filesystem>
@@ -23,10 +22,9 @@ struct PluginSearch {
   // `plugin_name` from the search folders: <dir>/<name>.so first, every
   // plugin of the folders when that does not find it.
   void load_for(host::Host& host, const std::string& plugin_name) const;
-  // Loads the --plugin files and every plugin of the search folders.
-  std::vector<host::LoadFailure> load_all(host::Host& host) const;
 
  private:
+  // Every plugin of the search folders that exist.
   std::vector<host::LoadFailure> load_dirs(host::Host& host) const;
 };
 

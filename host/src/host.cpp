@@ -1,9 +1,8 @@
 #include "brick/host/host.h"
 
-#include <algorithm>
-
 #include "brick/host/error.h"
 #include "brick/host/log.h"
+#include "brick/registry/search_path.h"
 
 namespace brick::host {
 
@@ -37,12 +36,7 @@ std::vector<LoadFailure> Host::load_plugins(const std::vector<std::filesystem::p
   for (const auto& path : paths) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-      std::vector<std::filesystem::path> found;
-      for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
-        if (entry.path().extension() == ".so" && !entry.is_directory()) found.push_back(entry.path());
-      }
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
+      for (auto& file : registry::plugin_files(path)) files.push_back(std::move(file));
     } else {
       files.push_back(path);
     }

@@ -10,10 +10,10 @@
 
 #include "brick/host/error.h"
 #include "brick/host/log.h"
+#include "brick/registry/abi_probe.h"
 #include "brick/sdk/torch_fingerprint.h"
 #include "call_context.h"
 #include "declarations.h"
-#include "elf_abi_tag.h"
 #include "plugin_block.h"
 
 namespace brick::host {
@@ -76,14 +76,14 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path, ec)) refuse(path, BRICK_ERR_NOT_FOUND, "no such file");
 
   // 1. The ABI tag, read from the file: no plugin code runs before this passes.
-  detail::AbiTagProbe probe = detail::read_abi_tag(path);
+  registry::AbiTagProbe probe = registry::read_abi_tag(path);
   switch (probe.result) {
-    case detail::AbiTagProbe::Result::Unreadable: refuse(path, BRICK_ERR_BAD_PLUGIN, "the file " + probe.reason);
-    case detail::AbiTagProbe::Result::NoTag:
+    case registry::AbiTagProbe::Result::Unreadable: refuse(path, BRICK_ERR_BAD_PLUGIN, "the file " + probe.reason);
+    case registry::AbiTagProbe::Result::NoTag:
       refuse(path, BRICK_ERR_BAD_PLUGIN,
              std::string("it is not a brick plugin (it exports no '") + BRICK_ABI_TAG_SYMBOL + "' symbol)");
-    case detail::AbiTagProbe::Result::Found: check_abi_tag(path, probe.tag); break;
-    case detail::AbiTagProbe::Result::NoSections: break;  // checked once opened
+    case registry::AbiTagProbe::Result::Found: check_abi_tag(path, probe.tag); break;
+    case registry::AbiTagProbe::Result::NoSections: break;  // checked once opened
   }
 
   // 2. Open it. RTLD_NOW reports unresolved symbols now rather than mid-run;

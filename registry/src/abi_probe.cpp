@@ -1,4 +1,4 @@
-#include "elf_abi_tag.h"
+#include "brick/registry/abi_probe.h"
 
 #include <elf.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <vector>
 
-namespace brick::host::detail {
+namespace brick::registry {
 
 namespace {
 
@@ -108,4 +108,4 @@ AbiTagProbe read_abi_tag(const std::filesystem::path& path) {
   return probe;
 }
 
-}  // namespace brick::host::detail
+}  // namespace brick::registry

@@ -1,6 +1,7 @@
-// Reading a plugin's ABI tag straight from its file, before the library is
-// opened: a plugin built for another ABI is refused without running any of
-// its code (static initialisers included).
+// Reading a plugin's ABI tag straight from its file, without opening it: the
+// loader refuses a plugin built for another ABI before any of its code runs
+// (static initialisers included), and the registry can tell whether a file
+// fits this host without loading it.
 #pragma once
 
 #include <filesystem>
@@ -8,7 +9,7 @@
 
 #include "brick/brick_abi.h"
 
-namespace brick::host::detail {
+namespace brick::registry {
 
 struct AbiTagProbe {
   enum class Result {
@@ -24,4 +25,4 @@ struct AbiTagProbe {
 
 AbiTagProbe read_abi_tag(const std::filesystem::path& path);
 
-}  // namespace brick::host::detail
+}  // namespace brick::registry
