@@ -63,7 +63,6 @@ std::unique_ptr<ModularPipelineBlocks> BlockClass::create(const Value& config) c
   brick_block* instance = nullptr;
   brick_status status = abi_->create(abi_, &ctx, handle, &instance);
   if (status != BRICK_OK) {
-    if (instance && instance->destroy) instance->destroy(instance);
     throw BlockError(status, qualified_name(),
                      "cannot create block '" + qualified_name() + "': " +
                          (ctx.error.empty() ? std::string(brick_status_name(status)) : ctx.error));

@@ -246,7 +246,7 @@ struct brick_block {
    * host->get_block_state / set_block_state with the same ctx. On failure,
    * report the message with host->set_error and return its status. */
   brick_status (*call)(brick_block* self, brick_ctx* ctx);
-  /* A deep copy (init_pipeline copies its blocks). */
+  /* A deep copy (init_pipeline copies its blocks); *out as for create. */
   brick_status (*clone)(const brick_block* self, brick_ctx* ctx, brick_block** out);
   void (*destroy)(brick_block* self);
 };
@@ -256,7 +256,9 @@ typedef struct brick_block_class {
   uint32_t struct_size;
   const char* name;
   const char* description; /* one line, for listings */
-  /* config: a borrowed dict of constructor arguments, or NULL for none. */
+  /* config: a borrowed dict of constructor arguments, or NULL for none.
+   * On success *out is a new instance the host owns; on failure the plugin
+   * reports why (set_error) and leaves *out alone. */
   brick_status (*create)(const struct brick_block_class* self, brick_ctx* ctx, brick_value config,
                          brick_block** out);
 } brick_block_class;
