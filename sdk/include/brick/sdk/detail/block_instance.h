@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "brick/sdk/detail/boundary.h"
 #include "brick/sdk/detail/decl_storage.h"
 
 namespace brick::detail {

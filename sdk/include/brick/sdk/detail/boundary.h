@@ -48,6 +48,4 @@ brick_status guard(brick_ctx* ctx, F&& f) noexcept {
   }
 }
 
-inline const char* c_str_or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
-
 }  // namespace brick::detail

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "brick/sdk/block.h"
-#include "brick/sdk/detail/boundary.h"
 
 namespace brick::detail {
+
+// NULL for an empty string: the ABI's "not given".
+inline const char* c_str_or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
 class DeclStorage {
  public:
