@@ -43,7 +43,12 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--state", run.print_state, "Print the whole pipeline state instead");
   add_search_options(run_cmd, run.search);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; a usage error exits 2, whatever CLI11's code.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   try {
     if (*inspect_cmd) return brick::cli::inspect_command(inspect);

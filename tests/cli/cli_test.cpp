@@ -44,6 +44,16 @@ TEST(Cli, EverySubcommandHasHelp) {
   EXPECT_TRUE(contains(brick("--version").output, "brick 0.1.0 (ABI 1.0)"));
 }
 
+TEST(Cli, UsageErrorsExitWithTwo) {
+  Result r = brick("");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(contains(r.output, "A subcommand is required")) << r.output;
+  r = brick("run");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(contains(r.output, "BLOCK is required")) << r.output;
+  EXPECT_EQ(brick("run example.Affine --no-such-option").status, 2);
+}
+
 TEST(Cli, RunsTheExamplePlugin) {
   Result r = brick("run example.Affine 'x=tensor([1.0, 2.0, 3.0])' scale=2 shift=0.5");
   EXPECT_EQ(r.status, 0) << r.output;
