@@ -45,6 +45,10 @@ struct brick_ctx {
 
 namespace brick::host::detail {
 
+// A brick_value is a host Value seen through the C ABI.
+inline Value* value_of(brick_value v) { return reinterpret_cast<Value*>(v); }
+inline brick_value handle_of(const Value* v) { return reinterpret_cast<brick_value>(const_cast<Value*>(v)); }
+
 // The one host function table of the process.
 const brick_host_api* host_api();
 

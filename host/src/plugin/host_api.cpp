@@ -13,9 +13,6 @@ namespace brick::host::detail {
 
 namespace {
 
-Value* V(brick_value v) { return reinterpret_cast<Value*>(v); }
-brick_value H(const Value* v) { return reinterpret_cast<brick_value>(const_cast<Value*>(v)); }
-
 // Records a failure on the ctx (when there is one) and returns its status.
 brick_status fail(brick_ctx* ctx, brick_status status, const std::string& message) {
   if (ctx) ctx->error = message;
@@ -38,7 +35,7 @@ brick_status guarded(brick_ctx* ctx, F&& f) noexcept {
 // A value made for the plugin (owned handle), or NULL when out of memory.
 brick_value make(Value v) noexcept {
   try {
-    return H(new Value(std::move(v)));
+    return handle_of(new Value(std::move(v)));
   } catch (...) {
     return nullptr;
   }
@@ -114,7 +111,7 @@ brick_value api_state_get(brick_ctx* ctx, const char* name) {
     const Value* found = ctx->state->find(name);
     if (!found) return nullptr;
     ctx->pinned.push_front(*found);  // the state may change before the call ends
-    return H(&ctx->pinned.front());
+    return handle_of(&ctx->pinned.front());
   } catch (...) {
     return nullptr;
   }
@@ -129,15 +126,15 @@ const char* api_state_repr(brick_ctx* ctx) {
 }
 
 brick_value api_block_state_get_slot(brick_block_state* bs, uint32_t slot) {
-  return bs ? H(bs->state.slot(slot)) : nullptr;
+  return bs ? handle_of(bs->state.slot(slot)) : nullptr;
 }
 
 brick_value api_block_state_get(brick_block_state* bs, const char* name) {
-  return bs && name ? H(bs->state.get(name)) : nullptr;
+  return bs && name ? handle_of(bs->state.get(name)) : nullptr;
 }
 
 brick_status api_block_state_set_slot(brick_block_state* bs, uint32_t slot, brick_value value) {
-  std::unique_ptr<Value> owned(V(value));
+  std::unique_ptr<Value> owned(value_of(value));
   if (!bs || !owned) return BRICK_ERR_INVALID_ARGUMENT;
   if (slot >= bs->state.slot_count()) {
     return fail(bs->ctx, BRICK_ERR_INVALID_ARGUMENT,
@@ -151,7 +148,7 @@ brick_status api_block_state_set_slot(brick_block_state* bs, uint32_t slot, bric
 }
 
 brick_status api_block_state_set(brick_block_state* bs, const char* name, brick_value value) {
-  std::unique_ptr<Value> owned(V(value));
+  std::unique_ptr<Value> owned(value_of(value));
   if (!bs || !name || !owned) return BRICK_ERR_INVALID_ARGUMENT;
   return guarded(bs->ctx, [&] {
     bs->state.set(name, std::move(*owned), &bs->ctx->retired);
@@ -171,7 +168,7 @@ const char* api_block_state_repr(brick_block_state* bs) {
 
 brick_value_kind api_value_kind(brick_value v) {
   if (!v) return BRICK_VALUE_NONE;
-  switch (V(v)->kind()) {
+  switch (value_of(v)->kind()) {
     case Value::Kind::None: return BRICK_VALUE_NONE;
     case Value::Kind::Bool: return BRICK_VALUE_BOOL;
     case Value::Kind::Int: return BRICK_VALUE_INT;
@@ -186,30 +183,30 @@ brick_value_kind api_value_kind(brick_value v) {
 
 brick_status api_value_to_bool(brick_value v, int32_t* out) {
   if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  if (V(v)->kind() != Value::Kind::Bool) return BRICK_ERR_TYPE_MISMATCH;
-  *out = V(v)->as_bool() ? 1 : 0;
+  if (value_of(v)->kind() != Value::Kind::Bool) return BRICK_ERR_TYPE_MISMATCH;
+  *out = value_of(v)->as_bool() ? 1 : 0;
   return BRICK_OK;
 }
 
 brick_status api_value_to_int(brick_value v, int64_t* out) {
   if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  if (V(v)->kind() != Value::Kind::Int) return BRICK_ERR_TYPE_MISMATCH;
-  *out = V(v)->as_int();
+  if (value_of(v)->kind() != Value::Kind::Int) return BRICK_ERR_TYPE_MISMATCH;
+  *out = value_of(v)->as_int();
   return BRICK_OK;
 }
 
 brick_status api_value_to_float(brick_value v, double* out) {
   if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  Value::Kind kind = V(v)->kind();
+  Value::Kind kind = value_of(v)->kind();
   if (kind != Value::Kind::Float && kind != Value::Kind::Int) return BRICK_ERR_TYPE_MISMATCH;
-  *out = V(v)->as_float();
+  *out = value_of(v)->as_float();
   return BRICK_OK;
 }
 
 brick_status api_value_to_string(brick_value v, const char** data, size_t* size) {
   if (!v || !data || !size) return BRICK_ERR_INVALID_ARGUMENT;
-  if (V(v)->kind() != Value::Kind::String) return BRICK_ERR_TYPE_MISMATCH;
-  const std::string& s = V(v)->as_string();
+  if (value_of(v)->kind() != Value::Kind::String) return BRICK_ERR_TYPE_MISMATCH;
+  const std::string& s = value_of(v)->as_string();
   *data = s.c_str();
   *size = s.size();
   return BRICK_OK;
@@ -217,52 +214,52 @@ brick_status api_value_to_string(brick_value v, const char** data, size_t* size)
 
 brick_status api_value_to_dlpack(brick_value v, DLManagedTensor** out) {
   if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  if (!V(v)->is_tensor()) return BRICK_ERR_TYPE_MISMATCH;
+  if (!value_of(v)->is_tensor()) return BRICK_ERR_TYPE_MISMATCH;
   return guarded(nullptr, [&] {
-    *out = to_dlpack(*V(v));
+    *out = to_dlpack(*value_of(v));
     return BRICK_OK;
   });
 }
 
 brick_status api_value_to_native_tensor(brick_value v, void** out) {
   if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  if (!V(v)->is_tensor()) return BRICK_ERR_TYPE_MISMATCH;
-  *out = V(v)->new_tensor_reference();
+  if (!value_of(v)->is_tensor()) return BRICK_ERR_TYPE_MISMATCH;
+  *out = value_of(v)->new_tensor_reference();
   return BRICK_OK;
 }
 
 size_t api_value_size(brick_value v) {
   if (!v) return 0;
-  if (V(v)->kind() == Value::Kind::List) return V(v)->as_list().size();
-  if (V(v)->kind() == Value::Kind::Dict) return V(v)->as_dict().size();
+  if (value_of(v)->kind() == Value::Kind::List) return value_of(v)->as_list().size();
+  if (value_of(v)->kind() == Value::Kind::Dict) return value_of(v)->as_dict().size();
   return 0;
 }
 
 brick_value api_value_list_at(brick_value list, size_t index) {
-  if (!list || V(list)->kind() != Value::Kind::List) return nullptr;
-  const Value::List& items = V(list)->as_list();
-  return index < items.size() ? H(&items[index]) : nullptr;
+  if (!list || value_of(list)->kind() != Value::Kind::List) return nullptr;
+  const Value::List& items = value_of(list)->as_list();
+  return index < items.size() ? handle_of(&items[index]) : nullptr;
 }
 
 const char* api_value_dict_key_at(brick_value dict, size_t index) {
-  if (!dict || V(dict)->kind() != Value::Kind::Dict) return nullptr;
-  const Value::Dict& items = V(dict)->as_dict();
+  if (!dict || value_of(dict)->kind() != Value::Kind::Dict) return nullptr;
+  const Value::Dict& items = value_of(dict)->as_dict();
   return index < items.size() ? items[index].first.c_str() : nullptr;
 }
 
 brick_value api_value_dict_at(brick_value dict, size_t index) {
-  if (!dict || V(dict)->kind() != Value::Kind::Dict) return nullptr;
-  const Value::Dict& items = V(dict)->as_dict();
-  return index < items.size() ? H(&items[index].second) : nullptr;
+  if (!dict || value_of(dict)->kind() != Value::Kind::Dict) return nullptr;
+  const Value::Dict& items = value_of(dict)->as_dict();
+  return index < items.size() ? handle_of(&items[index].second) : nullptr;
 }
 
 brick_value api_value_dict_get(brick_value dict, const char* key) {
-  return dict && key ? H(V(dict)->find(key)) : nullptr;
+  return dict && key ? handle_of(value_of(dict)->find(key)) : nullptr;
 }
 
 const char* api_value_repr(brick_ctx* ctx, brick_value v) {
   try {
-    return pin_string(ctx, v ? V(v)->repr() : "None");
+    return pin_string(ctx, v ? value_of(v)->repr() : "None");
   } catch (...) {
     return "";
   }
@@ -287,10 +284,10 @@ brick_value api_value_new_string(const char* data, size_t size) {
 }
 
 brick_status api_value_list_append(brick_value list, brick_value item) {
-  std::unique_ptr<Value> owned(V(item));
+  std::unique_ptr<Value> owned(value_of(item));
   if (!list || !owned) return BRICK_ERR_INVALID_ARGUMENT;
-  Value::List* items = V(list)->mutable_list();
-  if (!items) return V(list)->kind() == Value::Kind::List ? BRICK_ERR_IMMUTABLE : BRICK_ERR_TYPE_MISMATCH;
+  Value::List* items = value_of(list)->mutable_list();
+  if (!items) return value_of(list)->kind() == Value::Kind::List ? BRICK_ERR_IMMUTABLE : BRICK_ERR_TYPE_MISMATCH;
   return guarded(nullptr, [&] {
     items->push_back(std::move(*owned));
     return BRICK_OK;
@@ -298,10 +295,10 @@ brick_status api_value_list_append(brick_value list, brick_value item) {
 }
 
 brick_status api_value_dict_set(brick_value dict, const char* key, brick_value item) {
-  std::unique_ptr<Value> owned(V(item));
+  std::unique_ptr<Value> owned(value_of(item));
   if (!dict || !key || !owned) return BRICK_ERR_INVALID_ARGUMENT;
-  Value::Dict* items = V(dict)->mutable_dict();
-  if (!items) return V(dict)->kind() == Value::Kind::Dict ? BRICK_ERR_IMMUTABLE : BRICK_ERR_TYPE_MISMATCH;
+  Value::Dict* items = value_of(dict)->mutable_dict();
+  if (!items) return value_of(dict)->kind() == Value::Kind::Dict ? BRICK_ERR_IMMUTABLE : BRICK_ERR_TYPE_MISMATCH;
   return guarded(nullptr, [&] {
     for (auto& [k, existing] : *items) {
       if (k == key) {
@@ -330,17 +327,17 @@ brick_value api_value_from_native_tensor(void* impl) {
   return make(std::move(adopted));
 }
 
-brick_value api_value_retain(brick_value v) { return v ? make(*V(v)) : nullptr; }
-void api_value_release(brick_value v) { delete V(v); }
+brick_value api_value_retain(brick_value v) { return v ? make(*value_of(v)) : nullptr; }
+void api_value_release(brick_value v) { delete value_of(v); }
 
 // ---- components and configs ---------------------------------------------
 
 brick_value api_get_component(brick_ctx* ctx, const char* name) {
-  return ctx && ctx->components && name ? H(ctx->components->get(name)) : nullptr;
+  return ctx && ctx->components && name ? handle_of(ctx->components->get(name)) : nullptr;
 }
 
 brick_value api_get_config(brick_ctx* ctx, const char* name) {
-  return ctx && ctx->components && name ? H(ctx->components->config(name)) : nullptr;
+  return ctx && ctx->components && name ? handle_of(ctx->components->config(name)) : nullptr;
 }
 
 brick_host_api make_table() {

@@ -58,8 +58,7 @@ std::unique_ptr<ModularPipelineBlocks> BlockClass::create(const Value& config) c
   }
   brick_ctx ctx;
   ctx.plugin = plugin_;
-  Value arguments = config;
-  brick_value handle = config.is_none() ? nullptr : reinterpret_cast<brick_value>(&arguments);
+  brick_value handle = config.is_none() ? nullptr : detail::handle_of(&config);
   brick_block* instance = nullptr;
   brick_status status = abi_->create(abi_, &ctx, handle, &instance);
   if (status != BRICK_OK) {

@@ -23,11 +23,12 @@ PluginBlock::PluginBlock(std::shared_ptr<const Plugin> plugin, std::string quali
     }
   } guard{instance_};
   check_instance(instance_, qualified_name_);
-  auto shared = std::make_shared<Shared>();
-  shared->declaration = read_declaration(instance_->decl, qualified_name_);
-  shared->leaf = LeafInterface(shared->declaration.inputs, shared->declaration.intermediate_inputs,
-                               shared->declaration.outputs);
-  shared_ = std::move(shared);
+  BlockDeclaration declaration = read_declaration(instance_->decl, qualified_name_);
+  shared_ = std::make_shared<const Shared>(Shared{
+      std::move(declaration.name), std::move(declaration.description), std::move(declaration.model_name),
+      std::move(declaration.components), std::move(declaration.configs),
+      LeafInterface(std::move(declaration.inputs), std::move(declaration.intermediate_inputs),
+                    std::move(declaration.outputs))});
   guard.instance = nullptr;
 }
 
@@ -45,8 +46,8 @@ PluginBlock::~PluginBlock() {
 std::vector<InputParam> PluginBlock::inputs() const {
   // Legacy blocks list their intermediate inputs among the inputs, as the
   // legacy docs did.
-  std::vector<InputParam> all = shared_->declaration.inputs;
-  for (const InputParam& p : shared_->declaration.intermediate_inputs) {
+  std::vector<InputParam> all = shared_->leaf.inputs;
+  for (const InputParam& p : shared_->leaf.intermediate_inputs) {
     bool listed = false;
     for (const InputParam& q : all) listed = listed || (p.name && q.name == p.name);
     if (!listed) all.push_back(p);

@@ -25,14 +25,14 @@ class PluginBlock final : public ModularPipelineBlocks {
   PluginBlock(const PluginBlock&) = delete;
   PluginBlock& operator=(const PluginBlock&) = delete;
 
-  std::string class_name() const override { return shared_->declaration.name; }
-  std::string description() const override { return shared_->declaration.description; }
-  std::string model_name() const override { return shared_->declaration.model_name; }
+  std::string class_name() const override { return shared_->name; }
+  std::string description() const override { return shared_->description; }
+  std::string model_name() const override { return shared_->model_name; }
   std::vector<InputParam> inputs() const override;
-  std::vector<InputParam> intermediate_inputs() const override { return shared_->declaration.intermediate_inputs; }
-  std::vector<OutputParam> intermediate_outputs() const override { return shared_->declaration.outputs; }
-  std::vector<ComponentSpec> expected_components() const override { return shared_->declaration.components; }
-  std::vector<ConfigSpec> expected_configs() const override { return shared_->declaration.configs; }
+  std::vector<InputParam> intermediate_inputs() const override { return shared_->leaf.intermediate_inputs; }
+  std::vector<OutputParam> intermediate_outputs() const override { return shared_->leaf.outputs; }
+  std::vector<ComponentSpec> expected_components() const override { return shared_->components; }
+  std::vector<ConfigSpec> expected_configs() const override { return shared_->configs; }
 
   void operator()(Components& components, PipelineState& state) override;
   std::unique_ptr<ModularPipelineBlocks> clone() const override;
@@ -40,9 +40,12 @@ class PluginBlock final : public ModularPipelineBlocks {
   const std::string& qualified_name() const { return qualified_name_; }
 
  private:
-  // What copies of one block share: the converted declarations.
+  // What copies of one block share: its declarations, converted once; the
+  // params live in the leaf interface the state exchange runs on.
   struct Shared {
-    BlockDeclaration declaration;
+    std::string name, description, model_name;
+    std::vector<ComponentSpec> components;
+    std::vector<ConfigSpec> configs;
     LeafInterface leaf;
   };
   PluginBlock(std::shared_ptr<const Plugin> plugin, std::string qualified_name, brick_block* instance,

@@ -164,17 +164,14 @@ bool Value::is(const Value& other) const noexcept {
 }
 
 bool Value::operator==(const Value& other) const {
-  // Python: 1 == 1.0 and True == 1; tensors compare by identity here.
-  auto numeric = [](const Value& v) { return v.kind_ == Kind::Bool || v.kind_ == Kind::Int || v.kind_ == Kind::Float; };
-  if (numeric(*this) && numeric(other)) {
-    auto as_number = [](const Value& v) {
-      return v.kind_ == Kind::Float ? v.f_ : v.kind_ == Kind::Int ? static_cast<double>(v.i_) : (v.b_ ? 1.0 : 0.0);
-    };
-    if (kind_ != Kind::Float && other.kind_ != Kind::Float) {
-      auto as_int = [](const Value& v) { return v.kind_ == Kind::Int ? v.i_ : (v.b_ ? 1 : 0); };
-      return as_int(*this) == as_int(other);
-    }
-    return as_number(*this) == as_number(other);
+  // Python: True == 1 == 1.0. Integers compare exactly; a float in the pair
+  // makes it a float comparison.
+  auto numeric = [](Kind k) { return k == Kind::Bool || k == Kind::Int || k == Kind::Float; };
+  if (numeric(kind_) && numeric(other.kind_)) {
+    auto integer = [](const Value& v) { return v.kind_ == Kind::Int ? v.i_ : (v.b_ ? 1 : 0); };
+    if (kind_ != Kind::Float && other.kind_ != Kind::Float) return integer(*this) == integer(other);
+    auto real = [&](const Value& v) { return v.kind_ == Kind::Float ? v.f_ : static_cast<double>(integer(v)); };
+    return real(*this) == real(other);
   }
   if (kind_ != other.kind_) return false;
   switch (kind_) {

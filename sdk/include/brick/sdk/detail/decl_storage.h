@@ -13,6 +13,76 @@ namespace brick::detail {
 // NULL for an empty string: the ABI's "not given".
 inline const char* c_str_or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
+inline brick_input_param to_c(const InputParam& p) {
+  brick_input_param c{};
+  c.required = p.required ? 1u : 0u;
+  c.name = p.name ? p.name->c_str() : nullptr;
+  c.type_hint = c_str_or_null(p.type_hint);
+  c.default_json = p.default_json ? p.default_json->c_str() : nullptr;
+  c.description = c_str_or_null(p.description);
+  c.kwargs_type = c_str_or_null(p.kwargs_type);
+  c.metadata_json = c_str_or_null(p.metadata_json);
+  return c;
+}
+
+inline brick_output_param to_c(const OutputParam& o) {
+  brick_output_param c{};
+  c.name = o.name.c_str();
+  c.type_hint = c_str_or_null(o.type_hint);
+  c.description = c_str_or_null(o.description);
+  c.kwargs_type = c_str_or_null(o.kwargs_type);
+  c.metadata_json = c_str_or_null(o.metadata_json);
+  return c;
+}
+
+inline brick_component_spec to_c(const ComponentSpec& s) {
+  brick_component_spec c{};
+  c.default_creation_method = s.from_config ? BRICK_CREATE_FROM_CONFIG : BRICK_CREATE_FROM_PRETRAINED;
+  c.name = s.name.c_str();
+  c.type_hint = c_str_or_null(s.type_hint);
+  c.description = c_str_or_null(s.description);
+  c.config_json = c_str_or_null(s.config_json);
+  c.pretrained_model_name_or_path = c_str_or_null(s.pretrained_model_name_or_path);
+  c.subfolder = c_str_or_null(s.subfolder);
+  c.variant = c_str_or_null(s.variant);
+  c.revision = c_str_or_null(s.revision);
+  return c;
+}
+
+inline brick_config_spec to_c(const ConfigSpec& s) {
+  brick_config_spec c{};
+  c.name = s.name.c_str();
+  c.default_json = s.default_json.c_str();
+  c.description = c_str_or_null(s.description);
+  return c;
+}
+
+// The C form (to_c, above) of each C++ declaration, and the array of
+// pointers the ABI wants. Points into `from`, which must outlive it.
+template <class C>
+class CArray {
+ public:
+  template <class T>
+  explicit CArray(const std::vector<T>& from) {
+    items_.reserve(from.size());
+    for (const T& x : from) {
+      C c = to_c(x);
+      c.struct_size = sizeof(C);
+      items_.push_back(c);
+    }
+    for (const C& c : items_) pointers_.push_back(&c);
+  }
+  CArray(const CArray&) = delete;
+  CArray& operator=(const CArray&) = delete;
+
+  const C* const* data() const { return pointers_.data(); }
+  uint32_t size() const { return static_cast<uint32_t>(items_.size()); }
+
+ private:
+  std::vector<C> items_;
+  std::vector<const C*> pointers_;
+};
+
 class DeclStorage {
  public:
   DeclStorage(const std::string& class_name, const ModularPipelineBlocks& block)
@@ -24,58 +94,20 @@ class DeclStorage {
         outputs_(block.intermediate_outputs()),
         components_(block.expected_components()),
         configs_(block.expected_configs()) {
-    convert_inputs(inputs_, c_inputs_, p_inputs_);
-    convert_inputs(intermediate_inputs_, c_intermediate_inputs_, p_intermediate_inputs_);
-    for (const OutputParam& o : outputs_) {
-      brick_output_param c{};
-      c.struct_size = sizeof c;
-      c.name = o.name.c_str();
-      c.type_hint = c_str_or_null(o.type_hint);
-      c.description = c_str_or_null(o.description);
-      c.kwargs_type = c_str_or_null(o.kwargs_type);
-      c.metadata_json = c_str_or_null(o.metadata_json);
-      c_outputs_.push_back(c);
-    }
-    for (const ComponentSpec& s : components_) {
-      brick_component_spec c{};
-      c.struct_size = sizeof c;
-      c.default_creation_method = s.from_config ? BRICK_CREATE_FROM_CONFIG : BRICK_CREATE_FROM_PRETRAINED;
-      c.name = s.name.c_str();
-      c.type_hint = c_str_or_null(s.type_hint);
-      c.description = c_str_or_null(s.description);
-      c.config_json = c_str_or_null(s.config_json);
-      c.pretrained_model_name_or_path = c_str_or_null(s.pretrained_model_name_or_path);
-      c.subfolder = c_str_or_null(s.subfolder);
-      c.variant = c_str_or_null(s.variant);
-      c.revision = c_str_or_null(s.revision);
-      c_components_.push_back(c);
-    }
-    for (const ConfigSpec& s : configs_) {
-      brick_config_spec c{};
-      c.struct_size = sizeof c;
-      c.name = s.name.c_str();
-      c.default_json = s.default_json.c_str();
-      c.description = c_str_or_null(s.description);
-      c_configs_.push_back(c);
-    }
-    for (const auto& c : c_outputs_) p_outputs_.push_back(&c);
-    for (const auto& c : c_components_) p_components_.push_back(&c);
-    for (const auto& c : c_configs_) p_configs_.push_back(&c);
-
     decl_.struct_size = sizeof decl_;
     decl_.name = name_.c_str();
     decl_.description = c_str_or_null(description_);
     decl_.model_name = c_str_or_null(model_name_);
-    decl_.inputs = p_inputs_.data();
-    decl_.num_inputs = static_cast<uint32_t>(p_inputs_.size());
-    decl_.intermediate_inputs = p_intermediate_inputs_.data();
-    decl_.num_intermediate_inputs = static_cast<uint32_t>(p_intermediate_inputs_.size());
-    decl_.intermediate_outputs = p_outputs_.data();
-    decl_.num_intermediate_outputs = static_cast<uint32_t>(p_outputs_.size());
-    decl_.expected_components = p_components_.data();
-    decl_.num_expected_components = static_cast<uint32_t>(p_components_.size());
-    decl_.expected_configs = p_configs_.data();
-    decl_.num_expected_configs = static_cast<uint32_t>(p_configs_.size());
+    decl_.inputs = c_inputs_.data();
+    decl_.num_inputs = c_inputs_.size();
+    decl_.intermediate_inputs = c_intermediate_inputs_.data();
+    decl_.num_intermediate_inputs = c_intermediate_inputs_.size();
+    decl_.intermediate_outputs = c_outputs_.data();
+    decl_.num_intermediate_outputs = c_outputs_.size();
+    decl_.expected_components = c_components_.data();
+    decl_.num_expected_components = c_components_.size();
+    decl_.expected_configs = c_configs_.data();
+    decl_.num_expected_configs = c_configs_.size();
 
     slots_.block_name = class_name;
     auto add_slot = [this](const std::string& n) {
@@ -92,36 +124,17 @@ class DeclStorage {
   const SlotTable* slots() const { return &slots_; }
 
  private:
-  static void convert_inputs(const std::vector<InputParam>& params, std::vector<brick_input_param>& out,
-                             std::vector<const brick_input_param*>& pointers) {
-    for (const InputParam& p : params) {
-      brick_input_param c{};
-      c.struct_size = sizeof c;
-      c.required = p.required ? 1u : 0u;
-      c.name = p.name ? p.name->c_str() : nullptr;
-      c.type_hint = c_str_or_null(p.type_hint);
-      c.default_json = p.default_json ? p.default_json->c_str() : nullptr;
-      c.description = c_str_or_null(p.description);
-      c.kwargs_type = c_str_or_null(p.kwargs_type);
-      c.metadata_json = c_str_or_null(p.metadata_json);
-      out.push_back(c);
-    }
-    for (const auto& c : out) pointers.push_back(&c);
-  }
-
+  // The C++ declarations first: the C forms below point into them.
   std::string name_, description_, model_name_;
   std::vector<InputParam> inputs_, intermediate_inputs_;
   std::vector<OutputParam> outputs_;
   std::vector<ComponentSpec> components_;
   std::vector<ConfigSpec> configs_;
-  std::vector<brick_input_param> c_inputs_, c_intermediate_inputs_;
-  std::vector<brick_output_param> c_outputs_;
-  std::vector<brick_component_spec> c_components_;
-  std::vector<brick_config_spec> c_configs_;
-  std::vector<const brick_input_param*> p_inputs_, p_intermediate_inputs_;
-  std::vector<const brick_output_param*> p_outputs_;
-  std::vector<const brick_component_spec*> p_components_;
-  std::vector<const brick_config_spec*> p_configs_;
+  CArray<brick_input_param> c_inputs_{inputs_};
+  CArray<brick_input_param> c_intermediate_inputs_{intermediate_inputs_};
+  CArray<brick_output_param> c_outputs_{outputs_};
+  CArray<brick_component_spec> c_components_{components_};
+  CArray<brick_config_spec> c_configs_{configs_};
   brick_block_decl decl_{};
   SlotTable slots_;
 };
