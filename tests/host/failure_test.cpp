@@ -8,43 +8,33 @@
 using brick::host::BlockError;
 using brick::test::run_block;
 
-namespace {
-BlockError failure_of(const std::string& block) {
-  try {
-    run_block(block);
-  } catch (const BlockError& e) {
-    return e;
-  }
-  ADD_FAILURE() << block << " did not fail";
-  return BlockError(BRICK_OK, "", "");
-}
-}  // namespace
+using brick::test::block_error_of;
 
 TEST(BlockFailures, AThrowingBlockIsReportedAndTheHostCarriesOn) {
   brick::test::LogCapture log;
-  BlockError e = failure_of("test_throwing.Explode");
+  BlockError e = block_error_of("test_throwing.Explode");
   EXPECT_EQ(e.status(), BRICK_ERR_BLOCK_FAILED);
   EXPECT_EQ(e.block(), "test_throwing.Explode");
   EXPECT_STREQ(e.what(), "Error in block 'test_throwing.Explode': boom");
   EXPECT_TRUE(log.contains("Error in block: (Explode):"));
   // Same plugin, same host: everything still works, the failing block too.
   EXPECT_EQ(run_block("test_throwing.Counter").get("runs").as_int(), 1);
-  EXPECT_STREQ(failure_of("test_throwing.Explode").what(), "Error in block 'test_throwing.Explode': boom");
+  EXPECT_STREQ(block_error_of("test_throwing.Explode").what(), "Error in block 'test_throwing.Explode': boom");
 }
 
 TEST(BlockFailures, NonStandardExceptionsAreCaughtAtTheBoundary) {
-  EXPECT_STREQ(failure_of("test_throwing.ThrowsInt").what(),
+  EXPECT_STREQ(block_error_of("test_throwing.ThrowsInt").what(),
                "Error in block 'test_throwing.ThrowsInt': unknown exception (not derived from std::exception)");
 }
 
 TEST(BlockFailures, ABrickErrorKeepsItsStatus) {
-  BlockError e = failure_of("test_throwing.ThrowsBrickError");
+  BlockError e = block_error_of("test_throwing.ThrowsBrickError");
   EXPECT_EQ(e.status(), BRICK_ERR_INVALID_ARGUMENT);
   EXPECT_STREQ(e.what(), "Error in block 'test_throwing.ThrowsBrickError': strength must be in [0, 1], got 7");
 }
 
 TEST(BlockFailures, AValueOfTheWrongTypeNamesTheValue) {
-  BlockError e = failure_of("test_throwing.WrongType");
+  BlockError e = block_error_of("test_throwing.WrongType");
   EXPECT_EQ(e.status(), BRICK_ERR_TYPE_MISMATCH);
   EXPECT_STREQ(e.what(),
                "Error in block 'test_throwing.WrongType': BlockState value 'steps' of 'WrongType': expected int, got str");

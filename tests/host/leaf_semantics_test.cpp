@@ -24,14 +24,10 @@ std::vector<std::string> keys_of(const PipelineState& state) {
 }  // namespace
 
 TEST(LeafSemantics, MissingRequiredInputNamesTheBlockAndTheInput) {
-  try {
-    run_block("test_blocks.RequiredInput");
-    FAIL();
-  } catch (const BlockError& e) {
-    EXPECT_EQ(e.status(), BRICK_ERR_MISSING_INPUT);
-    EXPECT_EQ(e.block(), "test_blocks.RequiredInput");
-    EXPECT_STREQ(e.what(), "Error in block 'test_blocks.RequiredInput': Required input 'x' is missing");
-  }
+  BlockError e = brick::test::block_error_of("test_blocks.RequiredInput");
+  EXPECT_EQ(e.status(), BRICK_ERR_MISSING_INPUT);
+  EXPECT_EQ(e.block(), "test_blocks.RequiredInput");
+  EXPECT_STREQ(e.what(), "Error in block 'test_blocks.RequiredInput': Required input 'x' is missing");
   // Passing None is missing too.
   EXPECT_THROW(run_block("test_blocks.RequiredInput", {{"x", Value()}}), BlockError);
   EXPECT_EQ(run_block("test_blocks.RequiredInput", {{"x", 3}}).get("y").as_int(), 3);
@@ -80,14 +76,10 @@ TEST(LeafSemantics, IdentityDecidesWriteBackNotEquality) {
 }
 
 TEST(LeafSemantics, MissingDeclaredOutputIsAnError) {
-  try {
-    run_block("test_blocks.MissingOutput");
-    FAIL();
-  } catch (const BlockError& e) {
-    EXPECT_EQ(e.status(), BRICK_ERR_MISSING_OUTPUT);
-    EXPECT_STREQ(e.what(),
-                 "Error in block 'test_blocks.MissingOutput': Intermediate output 'result' is missing in block state");
-  }
+  BlockError e = brick::test::block_error_of("test_blocks.MissingOutput");
+  EXPECT_EQ(e.status(), BRICK_ERR_MISSING_OUTPUT);
+  EXPECT_STREQ(e.what(),
+               "Error in block 'test_blocks.MissingOutput': Intermediate output 'result' is missing in block state");
 }
 
 TEST(LeafSemantics, UndeclaredValuesNeverReachTheState) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "brick/host/error.h"
 #include "brick/host/host.h"
 #include "brick/host/log.h"
 
@@ -62,6 +63,17 @@ inline host::PipelineState run_block(const std::string& qualified, const host::K
                                      const host::PipelineState* state = nullptr) {
   auto pipe = test_host().create_block(qualified)->init_pipeline();
   return pipe(kwargs, state);
+}
+
+// The BlockError that running `qualified` raises, or a test failure if it runs.
+inline host::BlockError block_error_of(const std::string& qualified, const host::Kwargs& kwargs = {}) {
+  try {
+    run_block(qualified, kwargs);
+  } catch (const host::BlockError& e) {
+    return e;
+  }
+  ADD_FAILURE() << qualified << " did not fail";
+  return host::BlockError(BRICK_OK, qualified, "did not fail");
 }
 
 }  // namespace brick::test

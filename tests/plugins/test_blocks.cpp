@@ -15,14 +15,17 @@ using brick::PipelineState;
 
 namespace {
 
+// The inputs of Add and PassThrough (and of the benchmark's blocks).
+std::vector<InputParam> two_tensors_and_a_scalar() {
+  return {InputParam("a", "Tensor").set_required(), InputParam("b", "Tensor").set_required(),
+          InputParam("alpha", "float").with_default(1.0)};
+}
+
 // out = a + alpha * b
 class Add : public brick::ModularPipelineBlocks {
  public:
   std::string description() const override { return "out = a + alpha * b"; }
-  std::vector<InputParam> inputs() const override {
-    return {InputParam("a", "Tensor").set_required(), InputParam("b", "Tensor").set_required(),
-            InputParam("alpha", "float").with_default(1.0)};
-  }
+  std::vector<InputParam> inputs() const override { return two_tensors_and_a_scalar(); }
   std::vector<OutputParam> intermediate_outputs() const override { return {OutputParam("out", "Tensor")}; }
   void operator()(Components&, PipelineState& state) override {
     auto bs = get_block_state(state);
@@ -35,10 +38,7 @@ class Add : public brick::ModularPipelineBlocks {
 // the ABI's own cost, for the benchmark.
 class PassThrough : public brick::ModularPipelineBlocks {
  public:
-  std::vector<InputParam> inputs() const override {
-    return {InputParam("a", "Tensor").set_required(), InputParam("b", "Tensor").set_required(),
-            InputParam("alpha", "float").with_default(1.0)};
-  }
+  std::vector<InputParam> inputs() const override { return two_tensors_and_a_scalar(); }
   std::vector<OutputParam> intermediate_outputs() const override { return {OutputParam("out", "Tensor")}; }
   void operator()(Components&, PipelineState& state) override {
     auto bs = get_block_state(state);
