@@ -1,4 +1,5 @@
-// The host objects behind the ABI's opaque brick_ctx and brick_block_state.
+// The host objects behind the ABI's opaque handles: brick_ctx, brick_block_state,
+// and brick_value (a host Value).
 //
 // A brick_ctx lives for one call into a plugin. Everything the host hands the
 // plugin as "borrowed" during that call (state values, strings, replaced block
