@@ -26,7 +26,7 @@ struct LoadFailure {
   std::string reason;
 };
 
-class Host {
+class Host : public BlockFactory {
  public:
   // Loads one plugin file; the same file twice gives the same Plugin. Throws
   // PluginLoadError, also when another file already claimed the plugin name.
@@ -40,8 +40,8 @@ class Host {
 
   // "plugin.Block"; throws Error(BRICK_ERR_NOT_FOUND) listing what is loaded.
   const BlockClass& block_class(std::string_view qualified_name) const;
-  std::unique_ptr<ModularPipelineBlocks> create_block(std::string_view qualified_name,
-                                                      const Value& config = {}) const;
+  // A block of any loaded plugin; composites find their sub-blocks here too.
+  BlockPtr create_block(std::string_view qualified_name, const Value& config = {}) const override;
 
  private:
   mutable std::mutex mutex_;
