@@ -48,6 +48,9 @@ class ModularPipelineBlocks {
  public:
   virtual ~ModularPipelineBlocks() = default;
 
+  // The class name doc and reprs print; empty: the name the block is
+  // exported under (blocks configured into several roles may differ).
+  virtual std::string class_name() const { return {}; }
   virtual std::string description() const { return {}; }
   virtual std::string model_name() const { return {}; }
   virtual std::vector<InputParam> inputs() const { return {}; }

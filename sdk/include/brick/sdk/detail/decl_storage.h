@@ -117,7 +117,7 @@ class CArray {
 class DeclStorage {
  public:
   DeclStorage(const std::string& class_name, const ModularPipelineBlocks& block)
-      : name_(class_name),
+      : name_(block.class_name().empty() ? class_name : block.class_name()),
         description_(block.description()),
         model_name_(block.model_name()),
         inputs_(block.inputs()),
@@ -153,7 +153,7 @@ class DeclStorage {
     decl_.outputs = c_pipeline_outputs_.data();
     decl_.num_outputs = c_pipeline_outputs_.size();
 
-    slots_.block_name = class_name;
+    slots_.block_name = name_;
     auto add_slot = [this](const std::string& n) {
       if (slots_.find(n) < 0) slots_.names.push_back(n);
     };
