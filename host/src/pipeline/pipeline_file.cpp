@@ -80,7 +80,10 @@ const Value* member(const Value::Dict& dict, std::string_view key) {
 
 NodeKind kind_of(const Value& node, const Where& where, const std::string& path) {
   if (node.kind() == Value::Kind::String) return NodeKind::Block;
-  const Value::Dict& dict = where.object(node, path);
+  if (node.kind() != Value::Kind::Dict) {
+    where.fail(path, "expected \"plugin.Block\" or an object with \"block\", \"sequential\", \"auto\" or \"loop\"");
+  }
+  const Value::Dict& dict = node.as_dict();
   int found = 0;
   NodeKind kind = NodeKind::Block;
   for (const auto& [key, value] : dict) {
@@ -92,7 +95,7 @@ NodeKind kind_of(const Value& node, const Where& where, const std::string& path)
   }
   if (found != 1) {
     where.fail(path, found ? "a block entry has exactly one of \"block\", \"sequential\", \"auto\", \"loop\""
-                           : "expected \"plugin.Block\" or an object with \"block\", \"sequential\", \"auto\" or \"loop\"");
+                           : "an object entry needs one of \"block\", \"sequential\", \"auto\" or \"loop\"");
   }
   return kind;
 }
