@@ -46,7 +46,7 @@ TEST(Loader, LoadsAGoodPluginWithItsMetadata) {
   EXPECT_EQ(plugin->name(), "test_blocks");
   EXPECT_EQ(plugin->version(), "1.2.3");
   EXPECT_EQ(plugin->description(), "Leaf blocks for the brick test suite");
-  EXPECT_EQ(plugin->abi().str(), "1.0");
+  EXPECT_EQ(plugin->abi().str(), brick::host::kHostAbi.str());
   EXPECT_NE(plugin->torch_fingerprint().find("torch="), std::string::npos);
   ASSERT_NE(plugin->find_block_class("Add"), nullptr);
   EXPECT_EQ(plugin->find_block_class("Add")->qualified_name(), "test_blocks.Add");
@@ -66,14 +66,35 @@ TEST(Loader, LoadsAPortablePlugin) {
 TEST(Loader, RefusesAnotherAbiMajorBeforeRunningItsCode) {
   unsetenv("BRICK_TEST_PLUGIN_CODE_RAN");
   expect_refused("broken_abi_major", BRICK_ERR_ABI_MISMATCH,
-                 "it was built for brick ABI 2.0, but this host speaks ABI 1.0; major versions must match");
+                 "it was built for brick ABI 2." + std::to_string(BRICK_ABI_VERSION_MINOR) +
+                     ", but this host speaks ABI " + brick::host::kHostAbi.str() + "; major versions must match");
   // The plugin sets this variable from a static constructor: it never ran.
   EXPECT_EQ(std::getenv("BRICK_TEST_PLUGIN_CODE_RAN"), nullptr);
 }
 
 TEST(Loader, RefusesANewerAbiMinor) {
   expect_refused("broken_abi_minor", BRICK_ERR_ABI_MISMATCH,
-                 "it was built for brick ABI 1.1, newer than this host's ABI 1.0");
+                 "it was built for brick ABI 1." + std::to_string(BRICK_ABI_VERSION_MINOR + 1) +
+                     ", newer than this host's ABI " + brick::host::kHostAbi.str());
+}
+
+TEST(Loader, LoadsAndRunsAPluginBuiltForAnOlderMinor) {
+  // test_abi_1_0 declares ABI 1.0 and hands over the 1.0 layouts of its
+  // block declaration and instance (without the 1.1 fields).
+  Host host;
+  auto plugin = host.load_plugin(plugin_path("test_abi_1_0"));
+  EXPECT_EQ(plugin->abi().str(), "1.0");
+  auto block = host.create_block("test_abi_1_0.Noop");
+  EXPECT_TRUE(block->is_leaf());
+  EXPECT_NO_THROW(block->init_pipeline()({}));
+  brick::host::Components components;
+  brick::host::BlockState state;
+  try {
+    block->loop_call(components, state, {});
+    FAIL() << "a 1.0 block ran inside a loop";
+  } catch (const brick::host::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "block 'test_abi_1_0.Noop' cannot run inside a loop (it has no loop_call)");
+  }
 }
 
 TEST(Loader, RefusesAMalformedTag) {

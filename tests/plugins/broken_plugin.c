@@ -18,6 +18,9 @@ static const brick_host_api* host;
 #endif
 #if defined(BROKEN_ABI_MINOR)
 #define TAG_MINOR (BRICK_ABI_VERSION_MINOR + 1)
+#elif defined(ABI_1_0)
+/* Not broken: a plugin built for ABI 1.0, with the 1.0 struct layouts. */
+#define TAG_MINOR 0
 #else
 #define TAG_MINOR BRICK_ABI_VERSION_MINOR
 #endif
@@ -45,8 +48,16 @@ static const brick_input_param* const* const inputs = NULL;
 #define NUM_INPUTS 0
 #endif
 
+#if defined(ABI_1_0)
+#define DECL_SIZE offsetof(brick_block_decl, kind)
+#define BLOCK_SIZE offsetof(brick_block, loop_call)
+#else
+#define DECL_SIZE sizeof(brick_block_decl)
+#define BLOCK_SIZE sizeof(brick_block)
+#endif
+
 static const brick_block_decl noop_decl = {
-    .struct_size = sizeof(brick_block_decl),
+    .struct_size = DECL_SIZE,
     .name = "Noop",
     .description = "does nothing",
     .inputs = inputs,
@@ -56,7 +67,7 @@ static const brick_block_decl noop_decl = {
 static brick_block* new_noop(void) {
   brick_block* block = calloc(1, sizeof *block);
   if (!block) return NULL;
-  block->struct_size = sizeof *block;
+  block->struct_size = BLOCK_SIZE;
   block->decl = &noop_decl;
   block->call = noop_call;
   block->clone = noop_clone;
