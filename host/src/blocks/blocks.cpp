@@ -53,7 +53,7 @@ BlockPtr ModularPipelineBlocks::get_workflow(std::string_view) const {
   throw Error(BRICK_ERR_UNSUPPORTED, "`get_workflow` is not implemented for " + class_name());
 }
 
-void ModularPipelineBlocks::loop_call(Components&, BlockState&, const Kwargs&) {
+void ModularPipelineBlocks::loop_call(Components&, BlockState&, const Value&) {
   throw Error(BRICK_ERR_UNSUPPORTED, "block '" + class_name() + "' cannot run inside a loop");
 }
 

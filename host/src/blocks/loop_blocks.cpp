@@ -110,7 +110,7 @@ std::string LoopSequentialPipelineBlocks::repr() const {
   return detail::repr_assemble(header, description(), *this, sub_blocks);
 }
 
-void LoopSequentialPipelineBlocks::loop_step(Components& components, BlockState& block_state, const Kwargs& args) {
+void LoopSequentialPipelineBlocks::loop_step(Components& components, BlockState& block_state, const Value& args) {
   for (const auto& e : sub_blocks_) {
     try {
       e.block->loop_call(components, block_state, args);

@@ -360,8 +360,8 @@ brick_status api_loop_step(brick_ctx* ctx, brick_block_state* block_state, brick
     return fail(ctx, BRICK_ERR_TYPE_MISMATCH, "loop_step: the iteration arguments must be a dict");
   }
   return guarded(ctx, [&] {
-    static const Kwargs kNoArgs;
-    ctx->loop->loop_step(*ctx->components, *block_state->state, args ? value_of(args)->as_dict() : kNoArgs);
+    static const Value kNoArgs;
+    ctx->loop->loop_step(*ctx->components, *block_state->state, args ? *value_of(args) : kNoArgs);
     return BRICK_OK;
   });
 }

@@ -46,7 +46,7 @@ std::vector<int32_t> slot_map_onto(const std::vector<std::string>& leaf, const s
   return map;
 }
 
-void PluginBlock::loop_call(Components& components, BlockState& block_state, const Kwargs& args) {
+void PluginBlock::loop_call(Components& components, BlockState& block_state, const Value& args) {
   auto loop_call = instance_.loop_call();
   if (!loop_call) {
     throw Error(BRICK_ERR_UNSUPPORTED, "block '" + qualified_name() + "' cannot run inside a loop (it has no loop_call)");
@@ -56,7 +56,6 @@ void PluginBlock::loop_call(Components& components, BlockState& block_state, con
     static const std::vector<std::string> kNone;
     loop_slot_map_ = slot_map_onto(*shared_->leaf.slot_names, loop_slot_names_ ? *loop_slot_names_ : kNone);
   }
-  Value arguments = Value::dict(args);
   brick_ctx ctx;
   ctx.plugin = instance_.plugin();
   ctx.components = &components;
@@ -65,7 +64,7 @@ void PluginBlock::loop_call(Components& components, BlockState& block_state, con
   shared_state.ctx = &ctx;
   shared_state.slot_map = &loop_slot_map_;
   ctx.loop_block_state = &shared_state;
-  ctx.loop_args = &arguments;
+  ctx.loop_args = args.is_none() ? nullptr : &args;
   instance_.check(loop_call(instance_.get(), &ctx), ctx);
 }
 

@@ -30,7 +30,7 @@ class PluginBlock final : public ModularPipelineBlocks {
   std::vector<ConfigSpec> expected_configs() const override { return shared_->configs; }
 
   void operator()(Components& components, PipelineState& state) override;
-  void loop_call(Components& components, BlockState& block_state, const Kwargs& args) override;
+  void loop_call(Components& components, BlockState& block_state, const Value& args) override;
   BlockPtr clone() const override { return BlockPtr(new PluginBlock(*this)); }
 
   const std::string& qualified_name() const { return instance_.qualified_name(); }

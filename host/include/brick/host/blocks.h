@@ -77,8 +77,9 @@ class ModularPipelineBlocks {
   virtual void operator()(Components& components, PipelineState& state) = 0;
   // __call__(components, block_state, **kwargs) of a block inside a loop: it
   // works on the loop's block state directly, with the iteration's arguments
-  // (i, t, ...). Blocks that cannot run in a loop throw BRICK_ERR_UNSUPPORTED.
-  virtual void loop_call(Components& components, BlockState& block_state, const Kwargs& args);
+  // (a dict: i, t, ...; or None). Blocks that cannot run in a loop throw
+  // BRICK_ERR_UNSUPPORTED.
+  virtual void loop_call(Components& components, BlockState& block_state, const Value& args);
 
   // A deep copy (Python's deepcopy): what init_pipeline and
   // ModularPipeline::blocks hand out.

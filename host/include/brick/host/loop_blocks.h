@@ -49,8 +49,10 @@ class LoopSequentialPipelineBlocks : public ModularPipelineBlocks {
   std::vector<ConfigSpec> expected_configs() const override;
   std::string repr() const override;
 
-  // One iteration: every sub-block's loop_call, in order, on block_state.
-  void loop_step(Components& components, BlockState& block_state, const Kwargs& args);
+  // One iteration: every sub-block's loop_call, in order, on block_state,
+  // with the iteration's arguments (a dict such as {"i": 3, "t": t}, or
+  // None). The same value reaches every sub-block: nothing is copied.
+  void loop_step(Components& components, BlockState& block_state, const Value& args = {});
 
   // Throws the leaf error above for the current sub-blocks.
   void check_leaf_sub_blocks() const;
