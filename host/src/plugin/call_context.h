@@ -42,6 +42,13 @@ struct brick_block_state {
 };
 
 struct brick_ctx {
+  // A ctx is the thread's current one (host->current_ctx) from construction
+  // to destruction; ctxs nest like the calls they serve.
+  brick_ctx();
+  ~brick_ctx();
+  brick_ctx(const brick_ctx&) = delete;
+  brick_ctx& operator=(const brick_ctx&) = delete;
+
   const brick::host::Plugin* plugin = nullptr;  // whose code runs (logs, DLPack keep-alive)
   std::string error;                            // set_error, or the last failed host call
 
@@ -65,6 +72,9 @@ struct brick_ctx {
   std::vector<brick::host::Value> retired;            // values replaced in a block state
   std::forward_list<brick::host::Value> pinned;       // copies handed out as borrowed
   std::forward_list<std::string> strings;             // text handed out as borrowed
+
+ private:
+  brick_ctx* previous_;
 };
 
 namespace brick::host::detail {

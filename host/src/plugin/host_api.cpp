@@ -11,6 +11,13 @@
 #include "call_context.h"
 #include "tensor_exchange.h"
 
+namespace {
+thread_local brick_ctx* t_current_ctx = nullptr;
+}
+
+brick_ctx::brick_ctx() : previous_(t_current_ctx) { t_current_ctx = this; }
+brick_ctx::~brick_ctx() { t_current_ctx = previous_; }
+
 namespace brick::host::detail {
 
 namespace {
@@ -376,6 +383,8 @@ void api_progress(brick_ctx* ctx, int64_t done, int64_t total) {
   }
 }
 
+brick_ctx* api_current_ctx() { return t_current_ctx; }
+
 brick_host_api make_table() {
   brick_host_api t{};
   t.struct_size = sizeof t;
@@ -428,6 +437,7 @@ brick_host_api make_table() {
   t.loop_step = api_loop_step;
   t.loop_args = api_loop_args;
   t.progress = api_progress;
+  t.current_ctx = api_current_ctx;
   return t;
 }
 

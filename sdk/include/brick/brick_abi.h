@@ -434,6 +434,11 @@ typedef struct brick_host_api {
   /* Progress of a long block (a denoising loop): `done` of `total` steps.
    * The host draws it (a progress bar) or ignores it. */
   void (*progress)(brick_ctx* ctx, int64_t done, int64_t total);
+  /* The ctx of the host's call into plugin code running on this thread (the
+   * innermost, when calls nest), or NULL outside any. For code that has no
+   * ctx at hand (a logging helper, a tensor deleter); it saves plugins their
+   * own thread-local storage. */
+  brick_ctx* (*current_ctx)(void);
 } brick_host_api;
 
 /* The plugin's entry point, exported as BRICK_ENTRY_SYMBOL. Returns the

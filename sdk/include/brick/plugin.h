@@ -31,11 +31,6 @@ namespace detail {
 
 const brick_host_api* g_host = nullptr;
 
-brick_ctx*& current_ctx() {
-  static thread_local brick_ctx* ctx = nullptr;
-  return ctx;
-}
-
 #ifdef BRICK_SDK_TENSOR_EXCHANGE_DLPACK
 at::Tensor tensor_from_value(brick_value v) {
   DLManagedTensor* managed = nullptr;

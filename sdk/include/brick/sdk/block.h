@@ -31,7 +31,6 @@
 // taking `brick::ValueRef config`.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 

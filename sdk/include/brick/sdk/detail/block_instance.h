@@ -39,7 +39,6 @@ struct BlockInstance : brick_block {
 
   static brick_status call_impl(brick_block* self, brick_ctx* ctx) {
     auto* instance = static_cast<BlockInstance*>(self);
-    CurrentCtx scope(ctx);
     return guard(ctx, [&] {
       Components components(ctx);
       PipelineState state(ctx);
@@ -49,7 +48,6 @@ struct BlockInstance : brick_block {
 
   static brick_status loop_call_impl(brick_block* self, brick_ctx* ctx) {
     auto* instance = static_cast<BlockInstance*>(self);
-    CurrentCtx scope(ctx);
     return guard(ctx, [&] {
       brick_block_state* handle = nullptr;
       brick_status status = host().get_block_state(ctx, &handle);
@@ -62,7 +60,6 @@ struct BlockInstance : brick_block {
 
   static brick_status select_block_impl(brick_block* self, brick_ctx* ctx, brick_value triggers, const char** out) {
     auto* instance = static_cast<BlockInstance*>(self);
-    CurrentCtx scope(ctx);
     return guard(ctx, [&] {
       std::optional<std::string> chosen = instance->impl->select_block(ValueRef(triggers));
       instance->selected = chosen ? *chosen : std::string();
@@ -72,7 +69,6 @@ struct BlockInstance : brick_block {
 
   static brick_status clone_impl(const brick_block* self, brick_ctx* ctx, brick_block** out) {
     const auto* instance = static_cast<const BlockInstance*>(self);
-    CurrentCtx scope(ctx);
     return guard(ctx, [&] {
       if constexpr (std::is_copy_constructible_v<B>) {
         *out = new BlockInstance(std::make_unique<B>(*instance->impl), instance->storage);
@@ -86,7 +82,6 @@ struct BlockInstance : brick_block {
 
   static brick_status create(const brick_block_class* cls, brick_ctx* ctx, brick_value config, brick_block** out) {
     const auto* entry = static_cast<const ClassEntry*>(cls);
-    CurrentCtx scope(ctx);
     return guard(ctx, [&] {
       std::unique_ptr<B> block;
       if constexpr (std::is_constructible_v<B, ValueRef>) {

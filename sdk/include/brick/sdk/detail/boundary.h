@@ -1,7 +1,6 @@
 // The ABI boundary of the C++ layer: every call from the host into plugin
 // code runs inside guard(), which turns any exception into a status plus a
-// message, and inside a CurrentCtx scope, which tells brick::log and DLPack
-// exports which call they belong to. Part of brick/plugin.h.
+// message. Part of brick/plugin.h.
 #pragma once
 
 #include <new>
@@ -11,18 +10,10 @@
 
 namespace brick::detail {
 
-// The ctx of the block call running on this thread (brick/plugin.h defines it
-// as a plain pointer: plugins keep no thread_local with a destructor, reload
-// trap T2).
-brick_ctx*& current_ctx();
-
-struct CurrentCtx {
-  explicit CurrentCtx(brick_ctx* ctx) : saved(current_ctx()) { current_ctx() = ctx; }
-  ~CurrentCtx() { current_ctx() = saved; }
-  CurrentCtx(const CurrentCtx&) = delete;
-  CurrentCtx& operator=(const CurrentCtx&) = delete;
-  brick_ctx* saved;
-};
+// The ctx of the host call running on this thread, kept by the host: the
+// plugin needs no thread-local storage of its own (reload trap T2, and
+// LeakSanitizer's trouble with many dlopen'ed TLS modules).
+inline brick_ctx* current_ctx() { return host().current_ctx(); }
 
 // Runs f, turning any exception into a status plus a message for the host.
 template <class F>
