@@ -177,6 +177,7 @@ brick_value_kind api_value_kind(brick_value v) {
     case Value::Kind::List: return BRICK_VALUE_LIST;
     case Value::Kind::Dict: return BRICK_VALUE_DICT;
     case Value::Kind::Tensor: return BRICK_VALUE_TENSOR;
+    case Value::Kind::Object: return BRICK_VALUE_OBJECT;
   }
   return BRICK_VALUE_NONE;
 }
@@ -333,7 +334,15 @@ void api_value_release(brick_value v) { delete value_of(v); }
 // ---- components and configs ---------------------------------------------
 
 brick_value api_get_component(brick_ctx* ctx, const char* name) {
-  return ctx && ctx->components && name ? handle_of(ctx->components->get(name)) : nullptr;
+  if (!ctx || !ctx->components || !name) return nullptr;
+  try {
+    return handle_of(ctx->components->use(name));
+  } catch (const std::exception& e) {
+    // The offload hook failed (e.g. out of device memory): report, and hand
+    // out the component where it is.
+    log(LogLevel::Warning, "brick", std::string("moving component '") + name + "' failed: " + e.what());
+    return handle_of(ctx->components->get(name));
+  }
 }
 
 brick_value api_get_config(brick_ctx* ctx, const char* name) {

@@ -1,7 +1,7 @@
 /*
  * brick_abi.h: the stable C ABI between a brick host and its block plugins.
  *
- * Version 1.0. Pure C (C99 and later, C++ compatible). Nothing in this file
+ * Version 1.1. Pure C (C99 and later, C++ compatible). Nothing in this file
  * depends on LibTorch, the C++ standard library or the compiler's C++ ABI.
  *
  * Rules that keep the ABI stable (docs/abi.md explains each):
@@ -45,7 +45,7 @@
 #include <stdint.h>
 
 #define BRICK_ABI_VERSION_MAJOR 1
-#define BRICK_ABI_VERSION_MINOR 0
+#define BRICK_ABI_VERSION_MINOR 1
 
 /* "BRCK" read as a little-endian uint32: marks a genuine ABI tag. */
 #define BRICK_ABI_MAGIC 0x4B435242u
@@ -141,6 +141,9 @@ typedef int32_t brick_value_kind;
 #define BRICK_VALUE_LIST 5
 #define BRICK_VALUE_DICT 6
 #define BRICK_VALUE_TENSOR 7
+/* 1.1: an opaque host object (a component: model, scheduler, plugin
+ * component instance). Reach it with component_call / component_native. */
+#define BRICK_VALUE_OBJECT 8
 
 /* Where a pipeline runs: DLPack's DLDeviceType codes (1 = CPU, 2 = CUDA). */
 typedef struct brick_device {
