@@ -50,12 +50,14 @@ std::shared_ptr<Object> model_of(const Value& v) {
 
 bool matches(const std::string& base, const std::string& pattern, bool exact) {
   if (exact) return pattern == base;
-  if (!pattern.empty() && pattern.back() == '*') return base.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
+  // "*sub*" before "pre*": diffusers tests the trailing '*' first, which makes
+  // "*sub*" a prefix "*sub" that matches nothing.
   if (!pattern.empty() && pattern.front() == '*') {
     std::string search = pattern.substr(1);
     if (!search.empty() && search.back() == '*') search.pop_back();
     return base.find(search) != std::string::npos;
   }
+  if (!pattern.empty() && pattern.back() == '*') return base.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
   return pattern == base;
 }
 
@@ -327,13 +329,8 @@ Value::Dict ComponentsManager::search_components(const std::string& names_in, co
     };
   } else if (any_base([&](const std::string& b) { return b == names; })) {
     keep = [names](const std::string& base) { return base == names; };
-  } else if (!names.empty() && names.back() == '*') {
-    std::string prefix = names.substr(0, names.size() - 1);
-    keep = [prefix](const std::string& base) { return base.rfind(prefix, 0) == 0; };
-  } else if (!names.empty() && names.front() == '*') {
-    std::string search = names.substr(1);
-    if (!search.empty() && search.back() == '*') search.pop_back();
-    keep = [search](const std::string& base) { return base.find(search) != std::string::npos; };
+  } else if (!names.empty() && (names.front() == '*' || names.back() == '*')) {
+    keep = [names](const std::string& base) { return matches(base, names, false); };
   } else if (any_base([&](const std::string& b) { return b.find(names) != std::string::npos; })) {
     keep = [names](const std::string& base) { return base.find(names) != std::string::npos; };
   } else {
