@@ -6,6 +6,8 @@
 #include "brick/host/log.h"
 #include "brick/host/plugin.h"
 #include "brick/sdk/torch_fingerprint.h"
+#include "../components/plugin_component.h"
+#include "brick/host/object.h"
 #include "call_context.h"
 #include "tensor_exchange.h"
 
@@ -349,6 +351,36 @@ brick_value api_get_config(brick_ctx* ctx, const char* name) {
   return ctx && ctx->components && name ? handle_of(ctx->components->config(name)) : nullptr;
 }
 
+// ---- components as objects (ABI 1.1) -------------------------------------
+
+brick_status api_component_call(brick_ctx* ctx, brick_value component, const char* method, brick_value args,
+                                brick_value* out) {
+  if (!component || !method || !out) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "component_call: NULL argument");
+  return guarded(ctx, [&] {
+    const Value& value = *value_of(component);
+    if (!value.is_object()) {
+      return fail(ctx, BRICK_ERR_TYPE_MISMATCH,
+                  std::string("component_call('") + method + "'): the value is a " + value.kind_name() +
+                      ", not a component object");
+    }
+    Value result = value.as_object()->call(method, args ? *value_of(args) : Value());
+    brick_value made = make(std::move(result));
+    if (!made) return fail(ctx, BRICK_ERR_OUT_OF_MEMORY, "out of memory");
+    *out = made;
+    return BRICK_OK;
+  });
+}
+
+void* api_component_native(brick_ctx* ctx, brick_value component, const char* type_id) {
+  if (!ctx || !component || !type_id) return nullptr;
+  try {
+    auto plugin_component = value_of(component)->object_as<PluginComponent>();
+    return plugin_component ? plugin_component->native(ctx->plugin, type_id) : nullptr;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
 brick_host_api make_table() {
   brick_host_api t{};
   t.struct_size = sizeof t;
@@ -398,6 +430,8 @@ brick_host_api make_table() {
   t.value_release = api_value_release;
   t.get_component = api_get_component;
   t.get_config = api_get_config;
+  t.component_call = api_component_call;
+  t.component_native = api_component_native;
   return t;
 }
 
