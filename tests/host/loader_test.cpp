@@ -46,7 +46,7 @@ TEST(Loader, LoadsAGoodPluginWithItsMetadata) {
   EXPECT_EQ(plugin->name(), "test_blocks");
   EXPECT_EQ(plugin->version(), "1.2.3");
   EXPECT_EQ(plugin->description(), "Leaf blocks for the brick test suite");
-  EXPECT_EQ(plugin->abi().str(), "1.0");
+  EXPECT_EQ(plugin->abi().str(), "1.1");
   EXPECT_NE(plugin->torch_fingerprint().find("torch="), std::string::npos);
   ASSERT_NE(plugin->find_block_class("Add"), nullptr);
   EXPECT_EQ(plugin->find_block_class("Add")->qualified_name(), "test_blocks.Add");
@@ -66,14 +66,14 @@ TEST(Loader, LoadsAPortablePlugin) {
 TEST(Loader, RefusesAnotherAbiMajorBeforeRunningItsCode) {
   unsetenv("BRICK_TEST_PLUGIN_CODE_RAN");
   expect_refused("broken_abi_major", BRICK_ERR_ABI_MISMATCH,
-                 "it was built for brick ABI 2.0, but this host speaks ABI 1.0; major versions must match");
+                 "it was built for brick ABI 2.1, but this host speaks ABI 1.1; major versions must match");
   // The plugin sets this variable from a static constructor: it never ran.
   EXPECT_EQ(std::getenv("BRICK_TEST_PLUGIN_CODE_RAN"), nullptr);
 }
 
 TEST(Loader, RefusesANewerAbiMinor) {
   expect_refused("broken_abi_minor", BRICK_ERR_ABI_MISMATCH,
-                 "it was built for brick ABI 1.1, newer than this host's ABI 1.0");
+                 "it was built for brick ABI 1.2, newer than this host's ABI 1.1");
 }
 
 TEST(Loader, RefusesAMalformedTag) {

@@ -72,7 +72,8 @@ std::vector<std::string> AutoOffloadStrategy::operator()(const std::vector<Resid
   int64_t free = free_memory - margin_;
   if (model_size < free) return {};
   int64_t need = model_size - free;
-  log(LogLevel::Info, "brick",
+  // diffusers logs this at info level, which Python hides by default.
+  log(LogLevel::Debug, "brick",
       " search for models to offload in order to free up " + std::to_string(need / double(int64_t{1} << 30)) +
           " GB memory");
 

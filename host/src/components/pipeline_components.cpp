@@ -165,7 +165,7 @@ void ModularPipeline::update_components(const Value::Dict& updates) {
       }
       updated.description = spec->description;
       if (updated.default_creation_method != spec->default_creation_method) {
-        log(LogLevel::Info, "brick",
+        log(LogLevel::Debug, "brick",
             "ModularPipeline.update_components: changing the default_creation_method of " + name + " from " +
                 creation_method_name(spec->default_creation_method) + " to " +
                 creation_method_name(updated.default_creation_method) + ".");
