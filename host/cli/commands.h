@@ -16,11 +16,29 @@ int inspect_command(const InspectOptions& options);
 
 struct RunOptions {
   PluginSearch search;
-  std::string target;                    // plugin.Block
+  std::string target;                    // plugin.Block or a pipeline file
   std::vector<std::string> assignments;  // NAME=VALUE
-  std::vector<std::string> outputs;      // --output NAME; default: the block's outputs
+  std::vector<std::string> outputs;      // --output NAME; default: the pipeline's outputs
+  std::string workflow;                  // --workflow NAME
   bool print_state = false;              // --state: the whole PipelineState
 };
 int run_command(const RunOptions& options);
+
+struct DocOptions {
+  PluginSearch search;
+  std::string target;
+  std::string workflow;
+  bool repr = false;  // --repr: the blocks' repr instead of their doc
+};
+int doc_command(const DocOptions& options);
+
+struct GraphOptions {
+  PluginSearch search;
+  std::string target;
+  std::string workflow;
+  std::string format = "dot";  // dot | mermaid
+  std::string output;          // a file; default: stdout
+};
+int graph_command(const GraphOptions& options);
 
 }  // namespace brick::cli

@@ -1,30 +1,28 @@
-// brick run plugin.Block NAME=VALUE...: runs one block as a pipeline and
-// prints its outputs.
+// brick run TARGET NAME=VALUE...: runs a block or a pipeline file and prints
+// its outputs.
 #include <iostream>
 
-#include "brick/host/error.h"
-#include "brick/host/modular_pipeline.h"
 #include "commands.h"
+#include "progress_bar.h"
+#include "target.h"
 #include "value_text.h"
 
 namespace brick::cli {
 
 int run_command(const RunOptions& options) {
-  size_t dot = options.target.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == options.target.size()) {
-    throw host::Error(BRICK_ERR_INVALID_ARGUMENT,
-                      "expected a block named plugin.Block, got '" + options.target + "'");
-  }
-  host::Host host;
-  options.search.load_for(host, options.target.substr(0, dot));
+  Target target = open_target(options.target, options.search);
 
   host::Kwargs kwargs;
   for (const std::string& assignment : options.assignments) kwargs.push_back(parse_assignment(assignment));
+  if (target.file) kwargs = target.file->inputs_with(kwargs);
 
-  auto block = host.create_block(options.target);
-  std::vector<std::string> outputs = options.outputs.empty() ? block->output_names() : options.outputs;
-  host::ModularPipeline pipe = block->init_pipeline();
-  host::PipelineState state = pipe(kwargs);
+  host::ModularPipeline pipe = target.init_pipeline(options.workflow);
+  std::vector<std::string> outputs = options.outputs.empty() ? pipe.blocks()->output_names() : options.outputs;
+  host::PipelineState state;
+  {
+    ProgressBar bar;  // draws the loops' progress on a terminal
+    state = pipe(kwargs);
+  }
 
   if (options.print_state) {
     std::cout << state.repr() << "\n";

@@ -85,8 +85,8 @@ const BlockClass& Host::block_class(std::string_view qualified_name) const {
                                        (loaded.empty() ? std::string("no plugins are loaded") : "loaded: " + loaded));
 }
 
-std::unique_ptr<ModularPipelineBlocks> Host::create_block(std::string_view qualified_name, const Value& config) const {
-  return block_class(qualified_name).create(config);
+BlockPtr Host::create_block(std::string_view qualified_name, const Value& config) const {
+  return block_class(qualified_name).create(config, this);
 }
 
 }  // namespace brick::host

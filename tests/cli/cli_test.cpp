@@ -1,9 +1,11 @@
 // The brick command, run as a user runs it.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace {
@@ -35,7 +37,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }  // namespace
 
 TEST(Cli, EverySubcommandHasHelp) {
-  for (const char* args : {"--help", "run --help", "inspect --help"}) {
+  for (const char* args : {"--help", "run --help", "inspect --help", "doc --help", "graph --help"}) {
     Result r = brick(args);
     EXPECT_EQ(r.status, 0) << args;
     EXPECT_TRUE(contains(r.output, "Usage:")) << r.output;
@@ -50,7 +52,7 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_TRUE(contains(r.output, "A subcommand is required")) << r.output;
   r = brick("run");
   EXPECT_EQ(r.status, 2);
-  EXPECT_TRUE(contains(r.output, "BLOCK is required")) << r.output;
+  EXPECT_TRUE(contains(r.output, "TARGET is required")) << r.output;
   EXPECT_EQ(brick("run example.Affine --no-such-option").status, 2);
 }
 
@@ -107,8 +109,8 @@ TEST(Cli, ReportsUnknownBlocksWithWhatIsLoaded) {
   Result r = brick("run example.Nope");
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(contains(r.output, "error: unknown block 'example.Nope'")) << r.output;
-  EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents)")) << r.output;
-  EXPECT_EQ(brick("run Nope").output, "error: expected a block named plugin.Block, got 'Nope'\n");
+  EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents, Update, Repeat)")) << r.output;
+  EXPECT_EQ(brick("run Nope").output, "error: expected a block named plugin.Block or a pipeline file (.json), got 'Nope'\n");
 }
 
 TEST(Cli, InspectPrintsMetadataAndDocs) {
@@ -140,4 +142,40 @@ TEST(Cli, ABrokenPluginOnTheSearchPathDoesNotStopTheOthers) {
   EXPECT_EQ(r.status, 0) << r.output;
   r = brick("run test_portable.Double 'x=tensor([2.0])' -P " TEST_PLUGIN_DIR " -o y");
   EXPECT_EQ(r.status, 0) << r.output;
+}
+
+TEST(Cli, RunsDocumentsAndDrawsAPipelineFile) {
+  const std::string file = BRICK_SOURCE_DIR "/pipelines/example.json";
+  Result r = brick("run " + file + " seed=3 num_steps=2");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "latents = Tensor(dtype=torch.float32, shape=torch.Size([1, 4, 2, 2]))")) << r.output;
+
+  r = brick("doc " + file);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "class ExampleBlocks\n")) << r.output;
+  EXPECT_TRUE(contains(r.output, "      num_steps (`int`, *optional*, defaults to 10):")) << r.output;
+  EXPECT_TRUE(contains(brick("doc --repr " + file).output, "    [1] relax (Repeat)\n"));
+
+  r = brick("graph " + file);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "digraph pipeline {")) << r.output;
+  EXPECT_TRUE(contains(r.output, "n0 -> n2 [label=\"latents\"];")) << r.output;
+  r = brick("graph --format mermaid " + file);
+  EXPECT_TRUE(contains(r.output, "flowchart TD\n")) << r.output;
+  EXPECT_TRUE(contains(r.output, "n0 -->|\"latents\"| n2")) << r.output;
+}
+
+TEST(Cli, APipelineFileErrorNamesTheFileAndThePath) {
+  char path[] = "/tmp/brick_cli_pipeline_XXXXXX.json";
+  int fd = mkstemps(path, 5);
+  ASSERT_GE(fd, 0);
+  const std::string text = R"({"brick_pipeline": 1, "blocks": {"sequential": {"a": "example.NoSuchBlock"}}})";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  Result r = brick(std::string("run ") + path);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(contains(r.output, std::string(path) + ": at blocks.sequential.a: unknown block 'example.NoSuchBlock'"))
+      << r.output;
+  EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents, Update, Repeat)")) << r.output;
+  unlink(path);
 }

@@ -4,6 +4,7 @@
 
 #include "brick/host/component_spec.h"
 #include "brick/host/error.h"
+#include "brick/host/sequential_blocks.h"
 #include "brick/host/spec_merge.h"
 #include "component_test_support.h"
 
@@ -124,8 +125,7 @@ TEST(SpecMerge, StrictModeMakesAConflictAnError) {
 }
 
 TEST(SpecMerge, ThePipelineMergesItsBlocksSpecsAndHonoursStrictMode) {
-  // One block declaring one name twice (a leaf; composites attribute their
-  // sub-blocks once ModularPipelineBlocks exposes them).
+  // One leaf declaring one name twice.
   auto block = std::make_unique<SpecBlock>(
       "Twice", std::vector<ComponentSpec>{pretrained("unet", "org/a", "unet"), pretrained("unet", "org/b", "unet")});
   {
@@ -138,4 +138,35 @@ TEST(SpecMerge, ThePipelineMergesItsBlocksSpecsAndHonoursStrictMode) {
   PipelineOptions strict;
   strict.strict_specs = true;
   EXPECT_THROW(ModularPipeline(block->clone(), strict), Error);
+}
+
+TEST(SpecMerge, ConflictsInABlockTreeNameBothLeafBlocks) {
+  NamedBlocks inner;
+  inner.emplace_back("unet_step", std::make_unique<SpecBlock>(
+                                      "UNetStep", std::vector<ComponentSpec>{pretrained("unet", "org/a", "unet")}));
+  NamedBlocks outer;
+  outer.emplace_back("text_encoder",
+                     std::make_unique<SpecBlock>("TextEncoderStep",
+                                                 std::vector<ComponentSpec>{pretrained("text_encoder", "org/a", "te")}));
+  outer.emplace_back("denoise", std::make_unique<SequentialPipelineBlocks>(std::move(inner), "DenoiseStep"));
+  outer.emplace_back("refiner", std::make_unique<SpecBlock>(
+                                    "RefinerStep", std::vector<ComponentSpec>{pretrained("unet", "org/refiner", "unet")}));
+  SequentialPipelineBlocks blocks(std::move(outer), "MyBlocks");
+
+  std::vector<DeclaredComponent> declared = declared_components(blocks);
+  ASSERT_EQ(declared.size(), 3u);
+  EXPECT_EQ(declared[0].block, "text_encoder");
+  EXPECT_EQ(declared[1].block, "denoise.unet_step");
+  EXPECT_EQ(declared[2].block, "refiner");
+
+  LogCapture log;
+  ModularPipeline pipe(blocks.clone());
+  EXPECT_EQ(pipe.component_names(), (std::vector<std::string>{"text_encoder", "unet"}));
+  EXPECT_EQ(pipe.get_component_spec("unet").pretrained_model_name_or_path, "org/refiner");
+  ASSERT_EQ(log.warnings().size(), 1u) << log.all();
+  EXPECT_NE(log.warnings()[0].find("block 'denoise.unet_step'"), std::string::npos) << log.all();
+  EXPECT_NE(log.warnings()[0].find("block 'refiner'"), std::string::npos) << log.all();
+  PipelineOptions strict;
+  strict.strict_specs = true;
+  EXPECT_THROW(ModularPipeline(blocks.clone(), strict), Error);
 }

@@ -38,15 +38,41 @@ auto merge(const std::vector<Declared>& declared, SpecConflicts conflicts, const
 
 }  // namespace
 
+namespace {
+
+// Leaves declare specs; a composite's are mostly its sub-blocks' (diffusers
+// merges them), so the walk attributes each spec to the leaf that declared
+// it, named by its dotted path in the tree ("text_encoder", "denoise.unet").
+// What a composite declares itself (a loop's loop_expected_components) is
+// attributed to the composite.
+template <class Declared, class Get, class Same>
+void walk(const ModularPipelineBlocks& block, const std::string& path, std::vector<Declared>& out, Get get,
+          Same same) {
+  const std::string owner = path.empty() ? block.class_name() : path;
+  const size_t first = out.size();
+  for (const SubBlocks::Entry& entry : block.sub_blocks()) {
+    walk(*entry.block, path.empty() ? entry.name : path + "." + entry.name, out, get, same);
+  }
+  for (auto& spec : get(block)) {
+    bool from_child = false;
+    for (size_t i = first; i < out.size() && !from_child; ++i) from_child = same(out[i].spec, spec);
+    if (!from_child) out.push_back({owner, std::move(spec)});
+  }
+}
+
+}  // namespace
+
 std::vector<DeclaredComponent> declared_components(const ModularPipelineBlocks& blocks) {
   std::vector<DeclaredComponent> out;
-  for (ComponentSpec& spec : blocks.expected_components()) out.push_back({blocks.class_name(), std::move(spec)});
+  walk(blocks, "", out, [](const ModularPipelineBlocks& b) { return b.expected_components(); }, same_declaration);
   return out;
 }
 
 std::vector<DeclaredConfig> declared_configs(const ModularPipelineBlocks& blocks) {
   std::vector<DeclaredConfig> out;
-  for (ConfigSpec& spec : blocks.expected_configs()) out.push_back({blocks.class_name(), std::move(spec)});
+  walk(
+      blocks, "", out, [](const ModularPipelineBlocks& b) { return b.expected_configs(); },
+      [](const ConfigSpec& a, const ConfigSpec& b) { return a.name == b.name && a.default_value == b.default_value; });
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include "brick/sdk/block.h"
 #include "brick/sdk/component_ref.h"
 #include "brick/sdk/component_type.h"
+#include "brick/sdk/composite.h"
 #include "brick/sdk/error.h"
 #include "brick/sdk/params.h"
 #include "brick/sdk/state.h"

@@ -28,7 +28,7 @@ struct LoadFailure {
 
 class ComponentTypes;
 
-class Host {
+class Host : public BlockFactory {
  public:
   // Loads one plugin file; the same file twice gives the same Plugin. Throws
   // PluginLoadError, also when another file already claimed the plugin name.
@@ -42,8 +42,8 @@ class Host {
 
   // "plugin.Block"; throws Error(BRICK_ERR_NOT_FOUND) listing what is loaded.
   const BlockClass& block_class(std::string_view qualified_name) const;
-  std::unique_ptr<ModularPipelineBlocks> create_block(std::string_view qualified_name,
-                                                      const Value& config = {}) const;
+  // A block of any loaded plugin; composites find their sub-blocks here too.
+  BlockPtr create_block(std::string_view qualified_name, const Value& config = {}) const override;
 
   // The component types pipelines of this host create and load: the built-in
   // ones (safetensors, TorchScript) and every loaded plugin's ("plugin.Name").

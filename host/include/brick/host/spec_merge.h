@@ -28,10 +28,9 @@ struct DeclaredConfig {
 
 enum class SpecConflicts { Warn, Error };
 
-// The specs of a block tree, each with the block that declared it, in
-// declaration order. Until blocks expose their sub-blocks (issue 3 adds
-// ModularPipelineBlocks::sub_blocks()), a block is treated as one declarer:
-// a composite's merged specs are attributed to the composite itself.
+// The specs of a block tree, each with the leaf block that declared it (its
+// dotted sub-block path, or its class name for a lone leaf), in declaration
+// order.
 std::vector<DeclaredComponent> declared_components(const ModularPipelineBlocks& blocks);
 std::vector<DeclaredConfig> declared_configs(const ModularPipelineBlocks& blocks);
 
