@@ -10,6 +10,8 @@
 
 #include "brick/host/component_spec.h"
 #include "brick/host/components_manager.h"
+#include "brick/host/conditional_blocks.h"
+#include "brick/host/sequential_blocks.h"
 #include "brick/host/error.h"
 #include "brick/host/safetensors.h"
 #include "component_test_support.h"
@@ -397,4 +399,26 @@ TEST(PipelineComponents, LoadedComponentsJoinTheManagerAndLeaveOnUnload) {
   pipe.unload_components({"unet"});
   EXPECT_EQ(manager->ids().size(), 1u);
   EXPECT_THROW(manager->get_one("unet", "sd"), Error);
+}
+
+TEST(PipelineComponents, LoadForAWorkflowLoadsOnlyWhatItsBlocksDeclare) {
+  TempDir repo;
+  make_repo(repo.path());
+  const std::string path = repo.path().string();
+  // encode: text2image uses "unet"; with an image, the img2img branch uses "vae".
+  NamedBlocks branches;
+  branches.emplace_back("img2img", std::make_unique<SpecBlock>("Img2Img", std::vector<ComponentSpec>{pretrained("vae", path, "vae")}));
+  branches.emplace_back("text2img", std::make_unique<SpecBlock>("Text2Img", std::vector<ComponentSpec>{}));
+  NamedBlocks steps;
+  steps.emplace_back("encode", std::make_unique<AutoPipelineBlocks>(
+                                   "AutoEncode", std::move(branches), std::vector<std::optional<std::string>>{"image", std::nullopt}));
+  steps.emplace_back("denoise", std::make_unique<SpecBlock>("Denoise", std::vector<ComponentSpec>{pretrained("unet", path, "unet")}));
+  auto blocks = std::make_unique<SequentialPipelineBlocks>(std::move(steps), "WorkflowBlocks");
+  blocks->set_workflow_map(parse_workflow_map(
+      Value::dict({{"text2image", Value::dict({{"prompt", true}})}, {"image2image", Value::dict({{"image", true}})}})));
+  ModularPipeline pipe(std::move(blocks), with_test_types());
+  EXPECT_EQ(pipe.load_workflow_components("text2image").loaded, std::vector<std::string>{"unet"});
+  EXPECT_TRUE(pipe.component("vae").is_none());
+  EXPECT_EQ(pipe.load_workflow_components("image2image").loaded, std::vector<std::string>{"vae"});  // unet: loaded
+  EXPECT_THROW(pipe.load_workflow_components("nope"), Error);
 }

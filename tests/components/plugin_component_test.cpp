@@ -6,6 +6,7 @@
 
 #include "brick/host/error.h"
 #include "brick/host/host.h"
+#include "brick/host/modular_repository.h"
 #include "brick/host/plugin.h"
 #include "component_test_support.h"
 
@@ -112,4 +113,29 @@ TEST(PluginComponents, SavedAsConfigJsonAndLoadedBackFromARepository) {
   LoadReport report = again.load_components();
   ASSERT_TRUE(report.ok()) << report.failed[0].second;
   EXPECT_EQ(again.component("scheduler").as_object()->call("step", Value::list({1.0})).as_float(), 5.0);
+}
+
+TEST(PluginComponents, FromPretrainedCreatesTheIndexedBlocksOrFallsBack) {  // checklist 43
+  TempDir dir;
+  auto index_with = [&](const std::string& blocks_class_name) {
+    ModularModelIndex index;
+    index.blocks_class_name = blocks_class_name;
+    write_modular_model_index(dir.path(), index);
+  };
+  index_with("test_components.ProbesNative");
+  ModularPipeline named = ModularPipeline::from_pretrained(dir.path(), component_host());
+  EXPECT_EQ(named.blocks()->class_name(), "ProbesNative");
+  // A saved generic composite the host cannot build: the default blocks.
+  index_with("SequentialPipelineBlocks");
+  ModularPipeline fallback =
+      ModularPipeline::from_pretrained(dir.path(), component_host(), {}, "test_components.UsesScheduler");
+  EXPECT_EQ(fallback.blocks()->class_name(), "UsesScheduler");
+  // Its plugin's component types came with the host: the scheduler exists.
+  EXPECT_TRUE(fallback.component("scheduler").is_object());
+  try {
+    ModularPipeline::from_pretrained(dir.path(), component_host());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'SequentialPipelineBlocks'"), std::string::npos) << e.what();
+  }
 }

@@ -138,6 +138,23 @@ LoadReport ModularPipeline::load_components(const std::vector<std::string>& name
   return report;
 }
 
+LoadReport ModularPipeline::load_workflow_components(std::string_view workflow, const LoadOptions& options) {
+  std::unique_ptr<ModularPipelineBlocks> pruned = blocks_->get_workflow(workflow);
+  std::vector<std::string> used;
+  if (pruned) {
+    for (const ComponentSpec& spec : pruned->expected_components()) used.push_back(spec.name);
+  }
+  std::vector<std::string> names;
+  for (const ComponentSpec& spec : component_specs_) {
+    const Value* current = components_.get(spec.name);
+    if (spec.default_creation_method == CreationMethod::FromPretrained && spec.pretrained_model_name_or_path &&
+        (!current || current->is_none()) && std::find(used.begin(), used.end(), spec.name) != used.end()) {
+      names.push_back(spec.name);
+    }
+  }
+  return load_components(names, options);
+}
+
 void ModularPipeline::update_components(const Value::Dict& updates) {
   std::vector<std::string> unexpected;
   // Specs first, for every component passed (diffusers does all specs, then

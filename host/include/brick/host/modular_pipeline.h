@@ -120,6 +120,10 @@ class ModularPipeline {
   // load_components(names): only these (loaded again if already loaded,
   // as diffusers does for named components); unknown names warn.
   LoadReport load_components(const std::vector<std::string>& names, const LoadOptions& options = {});
+  // load_components(workflow=name): the components load_components() would
+  // load, limited to those the workflow's blocks (blocks.get_workflow(name))
+  // declare. An unknown workflow throws the blocks' error.
+  LoadReport load_workflow_components(std::string_view workflow, const LoadOptions& options = {});
   // update_components(**kwargs): component names get the object (and a spec
   // derived from it, ComponentSpec.from_component), config names a new value;
   // other keys warn "Unexpected keyword arguments, will be ignored".
