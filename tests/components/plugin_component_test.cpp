@@ -15,14 +15,15 @@ using namespace brick::test;
 
 namespace {
 
+// Never destroyed, as test_host() in tests/host: a plugin's descriptor is a
+// static of the plugin, gone at exit before a static Host would be.
 Host& component_host() {
-  static Host host;
-  static bool loaded = false;
-  if (!loaded) {
-    host.load_plugin(std::string(TEST_PLUGIN_DIR) + "/test_components.so");
-    loaded = true;
-  }
-  return host;
+  static Host* host = [] {
+    auto* h = new Host();
+    h->load_plugin(std::string(TEST_PLUGIN_DIR) + "/test_components.so");
+    return h;
+  }();
+  return *host;
 }
 
 PipelineOptions host_types() {
