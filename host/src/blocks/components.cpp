@@ -22,6 +22,12 @@ void set_in(Value::Dict& items, std::string_view name, Value value) {
 }  // namespace
 
 const Value* Components::get(std::string_view name) const { return find_in(components_, name); }
+const Value* Components::use(std::string_view name) {
+  const Value* found = find_in(components_, name);
+  if (found && use_hook_ && !found->is_none()) use_hook_(*found);
+  return found;
+}
+
 void Components::set(std::string_view name, Value component) { set_in(components_, name, std::move(component)); }
 const Value* Components::config(std::string_view name) const { return find_in(configs_, name); }
 void Components::set_config(std::string_view name, Value value) { set_in(configs_, name, std::move(value)); }

@@ -1,17 +1,61 @@
 #include "brick/host/modular_pipeline.h"
 
+#include <algorithm>
+#include <system_error>
+
+#include "brick/host/component_spec.h"
+#include "brick/host/components_manager.h"
+#include "brick/host/object.h"
+#include "brick/host/spec_merge.h"
+
 #include "brick/host/error.h"
 #include "brick/host/log.h"
 
 namespace brick::host {
 
-ModularPipeline::ModularPipeline(std::unique_ptr<ModularPipelineBlocks> blocks) : blocks_(std::move(blocks)) {
+ModularPipeline::ModularPipeline(std::unique_ptr<ModularPipelineBlocks> blocks, PipelineOptions options)
+    : blocks_(std::move(blocks)), options_(std::move(options)) {
   if (!blocks_) throw Error(BRICK_ERR_INVALID_ARGUMENT, "ModularPipeline needs blocks");
+  if (!options_.component_types) {
+    options_.component_types = std::make_shared<const ComponentTypes>(ComponentTypes::builtin());
+  }
+  const SpecConflicts conflicts = options_.strict_specs ? SpecConflicts::Error : SpecConflicts::Warn;
+  component_specs_ = merge_component_specs(declared_components(*blocks_), conflicts);
+  config_specs_ = merge_config_specs(declared_configs(*blocks_), conflicts);
   // Pipeline configs start at the defaults their blocks declare.
-  for (const ConfigSpec& spec : blocks_->expected_configs()) components_.set_config(spec.name, spec.default_value);
-  // Components are registered empty; creating and loading them is the
-  // components layer's work.
-  for (const ComponentSpec& spec : blocks_->expected_components()) components_.set(spec.name, Value());
+  for (const ConfigSpec& spec : config_specs_) components_.set_config(spec.name, spec.default_value);
+  if (options_.components_manager) {
+    std::weak_ptr<ComponentsManager> manager = options_.components_manager;
+    components_.set_use_hook([manager](const Value& component) {
+      if (auto shared = manager.lock()) shared->prepare_for_use(component);
+    });
+  }
+  create_components();
+}
+
+ModularPipeline::~ModularPipeline() = default;
+ModularPipeline::ModularPipeline(ModularPipeline&&) noexcept = default;
+ModularPipeline& ModularPipeline::operator=(ModularPipeline&&) noexcept = default;
+
+// The rest of the component handling: host/src/components/pipeline_components.cpp.
+void ModularPipeline::create_components() {
+  // from_config components are created now; from_pretrained ones are
+  // registered as None and loaded lazily (load_components).
+  for (const ComponentSpec& spec : component_specs_) {
+    if (components_.get(spec.name) && !components_.get(spec.name)->is_none()) continue;
+    if (spec.default_creation_method != CreationMethod::FromConfig) {
+      components_.set(spec.name, Value());
+      continue;
+    }
+    try {
+      register_component(spec.name, Value(options_.component_types->create(spec)));
+    } catch (const Error& e) {
+      // brick goes on where diffusers would raise: the block that needs the
+      // component reports it missing, and the others still run.
+      log_warning("Failed to create " + spec.name + ": " + e.what());
+      components_.set(spec.name, Value());
+    }
+  }
 }
 
 PipelineState ModularPipeline::operator()(const Kwargs& kwargs, const PipelineState* state) {

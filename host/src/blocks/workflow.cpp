@@ -14,6 +14,7 @@ bool truthy(const Value& v) {
     case Value::Kind::List: return !v.as_list().empty();
     case Value::Kind::Dict: return !v.as_dict().empty();
     case Value::Kind::Tensor: return true;
+    case Value::Kind::Object: return true;  // Python: an object is truthy
   }
   return false;
 }

@@ -8,6 +8,8 @@
 #include "brick/host/progress.h"
 #include "brick/host/plugin.h"
 #include "brick/sdk/torch_fingerprint.h"
+#include "../components/plugin_component.h"
+#include "brick/host/object.h"
 #include "call_context.h"
 #include "tensor_exchange.h"
 
@@ -195,6 +197,7 @@ brick_value_kind api_value_kind(brick_value v) {
     case Value::Kind::List: return BRICK_VALUE_LIST;
     case Value::Kind::Dict: return BRICK_VALUE_DICT;
     case Value::Kind::Tensor: return BRICK_VALUE_TENSOR;
+    case Value::Kind::Object: return BRICK_VALUE_OBJECT;
   }
   return BRICK_VALUE_NONE;
 }
@@ -351,7 +354,15 @@ void api_value_release(brick_value v) { delete value_of(v); }
 // ---- components and configs ---------------------------------------------
 
 brick_value api_get_component(brick_ctx* ctx, const char* name) {
-  return ctx && ctx->components && name ? handle_of(ctx->components->get(name)) : nullptr;
+  if (!ctx || !ctx->components || !name) return nullptr;
+  try {
+    return handle_of(ctx->components->use(name));
+  } catch (const std::exception& e) {
+    // The offload hook failed (e.g. out of device memory): report, and hand
+    // out the component where it is.
+    log(LogLevel::Warning, "brick", std::string("moving component '") + name + "' failed: " + e.what());
+    return handle_of(ctx->components->get(name));
+  }
 }
 
 brick_value api_get_config(brick_ctx* ctx, const char* name) {
@@ -384,6 +395,36 @@ void api_progress(brick_ctx* ctx, int64_t done, int64_t total) {
 }
 
 brick_ctx* api_current_ctx() { return t_current_ctx; }
+
+// ---- components as objects (ABI 1.1) -------------------------------------
+
+brick_status api_component_call(brick_ctx* ctx, brick_value component, const char* method, brick_value args,
+                                brick_value* out) {
+  if (!component || !method || !out) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "component_call: NULL argument");
+  return guarded(ctx, [&] {
+    const Value& value = *value_of(component);
+    if (!value.is_object()) {
+      return fail(ctx, BRICK_ERR_TYPE_MISMATCH,
+                  std::string("component_call('") + method + "'): the value is a " + value.kind_name() +
+                      ", not a component object");
+    }
+    Value result = value.as_object()->call(method, args ? *value_of(args) : Value());
+    brick_value made = make(std::move(result));
+    if (!made) return fail(ctx, BRICK_ERR_OUT_OF_MEMORY, "out of memory");
+    *out = made;
+    return BRICK_OK;
+  });
+}
+
+void* api_component_native(brick_ctx* ctx, brick_value component, const char* type_id) {
+  if (!ctx || !component || !type_id) return nullptr;
+  try {
+    auto plugin_component = value_of(component)->object_as<PluginComponent>();
+    return plugin_component ? plugin_component->native(ctx->plugin, type_id) : nullptr;
+  } catch (...) {
+    return nullptr;
+  }
+}
 
 brick_host_api make_table() {
   brick_host_api t{};
@@ -438,6 +479,9 @@ brick_host_api make_table() {
   t.loop_args = api_loop_args;
   t.progress = api_progress;
   t.current_ctx = api_current_ctx;
+
+  t.component_call = api_component_call;
+  t.component_native = api_component_native;
   return t;
 }
 

@@ -165,6 +165,7 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
     }
     plugin->block_classes_.push_back(std::move(block_class));
   }
+  plugin->read_component_classes(d);  // ABI 1.1 (host/src/components/plugin_component_types.cpp)
   return plugin;
 }
 

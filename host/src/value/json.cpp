@@ -72,6 +72,7 @@ void write_json(std::string& out, const Value& v) {
       return;
     }
     case Value::Kind::Tensor: throw Error(BRICK_ERR_TYPE_MISMATCH, "a tensor cannot be written as JSON");
+    case Value::Kind::Object: throw Error(BRICK_ERR_TYPE_MISMATCH, "an object (" + v.repr() + ") cannot be written as JSON");
   }
 }
 

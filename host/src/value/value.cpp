@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "brick/host/error.h"
+#include "brick/host/object.h"
 #include "tensor_refcount.h"
 
 namespace brick::host {
@@ -16,6 +17,18 @@ namespace {
 Value::Value(const char* s) : Value(std::string(s)) {}
 Value::Value(std::string_view s) : Value(std::string(s)) {}
 Value::Value(std::string s) : kind_(Kind::String), i_(0), shared_(std::make_shared<std::string>(std::move(s))) {}
+
+Value::Value(std::shared_ptr<Object> object) : Value() {
+  if (object) {
+    kind_ = Kind::Object;
+    shared_ = std::move(object);
+  }
+}
+
+std::shared_ptr<Object> Value::as_object() const {
+  if (kind_ != Kind::Object) kind_error(*this, "object");
+  return std::static_pointer_cast<Object>(shared_);
+}
 
 Value Value::list(List items) {
   Value v;
@@ -98,6 +111,7 @@ const char* Value::kind_name() const noexcept {
     case Kind::List: return "list";
     case Kind::Dict: return "dict";
     case Kind::Tensor: return "Tensor";
+    case Kind::Object: return "object";
   }
   return "unknown";
 }
@@ -189,6 +203,7 @@ bool Value::operator==(const Value& other) const {
       return true;
     }
     case Kind::Tensor: return tensor_ == other.tensor_;
+    case Kind::Object: return shared_ == other.shared_;
     default: return false;
   }
 }

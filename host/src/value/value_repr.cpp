@@ -1,5 +1,6 @@
 // Value::repr and Value::str: Python's repr() and str() of the value.
 #include "brick/host/value.h"
+#include "brick/host/object.h"
 #include "python_text.h"
 #include "tensor_facts.h"
 
@@ -15,6 +16,7 @@ std::string Value::repr() const {
     case Kind::Tensor:
       return "Tensor(dtype=" + detail::tensor_dtype_repr(tensor_) + ", shape=" + detail::tensor_shape_repr(tensor_) +
              ")";
+    case Kind::Object: return as_object()->repr();
     case Kind::List: {
       std::string out = "[";
       bool first = true;

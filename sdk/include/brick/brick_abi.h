@@ -2,8 +2,8 @@
  * brick_abi.h: the stable C ABI between a brick host and its block plugins.
  *
  * Version 1.1 (1.1 added composite blocks, loop wrappers and conditional
- * selection: the fields and functions marked ABI 1.1). Pure C (C99 and
- * later, C++ compatible). Nothing in this file
+ * selection, and component types and object values: the fields and functions
+ * marked ABI 1.1). Pure C (C99 and later, C++ compatible). Nothing in this file
  * depends on LibTorch, the C++ standard library or the compiler's C++ ABI.
  *
  * Rules that keep the ABI stable (docs/abi.md explains each):
@@ -143,6 +143,9 @@ typedef int32_t brick_value_kind;
 #define BRICK_VALUE_LIST 5
 #define BRICK_VALUE_DICT 6
 #define BRICK_VALUE_TENSOR 7
+/* 1.1: an opaque host object (a component: model, scheduler, plugin
+ * component instance). Reach it with component_call / component_native. */
+#define BRICK_VALUE_OBJECT 8
 
 /* Where a pipeline runs: DLPack's DLDeviceType codes (1 = CPU, 2 = CUDA). */
 typedef struct brick_device {
@@ -318,6 +321,49 @@ typedef struct brick_block_class {
                          brick_block** out);
 } brick_block_class;
 
+/* ------------------------------------------------------------------------ */
+/* Component types (1.1): objects a plugin exports for pipelines to hold as   */
+/* components (schedulers, guiders, models), created from a JSON config.     */
+/* ------------------------------------------------------------------------ */
+
+/* A component instance. The plugin allocates it (usually as the first member
+ * of its own object) and frees it in destroy; the host calls destroy once,
+ * when the last value holding the component is released. */
+typedef struct brick_component brick_component;
+struct brick_component {
+  uint32_t struct_size;
+  /* Calls a method by name: components.get("scheduler").call("step", args).
+   * args is a borrowed list (positional) or dict (keyword) value, or NULL for
+   * none. On success *out is an owned value the host takes over (NULL reads
+   * as None). On failure the plugin reports why (set_error), returns its
+   * status (BRICK_ERR_NOT_FOUND for an unknown method) and leaves *out alone.
+   * ctx is the calling block's ctx (or the host's); valid for the call. */
+  brick_status (*call)(brick_component* self, brick_ctx* ctx, const char* method, brick_value args,
+                       brick_value* out);
+  /* The plugin's own object behind the component when type_id names its
+   * type, else NULL. type_id is a string the plugin chooses per type (the
+   * SDK uses the C++ type's name); the host only asks on behalf of the
+   * plugin that made the component (component_native). */
+  void* (*native)(brick_component* self, const char* type_id);
+  /* The config the component was created from (a new owned dict, or NULL):
+   * what save_pretrained writes to <folder>/config.json. Optional. */
+  brick_value (*config)(brick_component* self);
+  void (*destroy)(brick_component* self);
+};
+
+/* A component type a plugin exports; the host names it "<plugin>.<name>",
+ * the type_hint a ComponentSpec gives to have the host create it. */
+typedef struct brick_component_class {
+  uint32_t struct_size;
+  const char* name; /* [A-Za-z0-9_]+ */
+  const char* description;
+  /* config: a borrowed dict (the spec's config, or a component folder's
+   * config.json). On success *out is a new instance the host owns; on failure
+   * the plugin reports why (set_error) and leaves *out alone. */
+  brick_status (*create)(const struct brick_component_class* self, brick_ctx* ctx, brick_value config,
+                         brick_component** out);
+} brick_component_class;
+
 /* What the entry point returns; owned by the plugin until it is unloaded. */
 typedef struct brick_plugin {
   uint32_t struct_size;
@@ -332,6 +378,10 @@ typedef struct brick_plugin {
   const brick_block_class* const* block_classes;
   /* Optional: called once before the host unloads the library. */
   void (*shutdown)(brick_ctx* ctx);
+
+  /* --- 1.1: component types (optional) ---------------------------------- */
+  uint32_t num_component_classes;
+  const brick_component_class* const* component_classes;
 } brick_plugin;
 
 /* ------------------------------------------------------------------------ */
@@ -439,6 +489,22 @@ typedef struct brick_host_api {
    * ctx at hand (a logging helper, a tensor deleter); it saves plugins their
    * own thread-local storage. */
   brick_ctx* (*current_ctx)(void);
+
+  /* --- 1.1: components as objects (issue 4) -------------------------------
+   * A component value of kind BRICK_VALUE_OBJECT is a host object: a plugin
+   * component (brick_component), a TorchScript module, a set of weights read
+   * from safetensors. These reach it without knowing which. */
+  /* Calls a method of a component value: a plugin component's call, a
+   * TorchScript module's method. args: borrowed list or dict, or NULL. On
+   * success *out is an owned value (release it); on failure the message is in
+   * last_error(ctx) and *out is untouched. */
+  brick_status (*component_call)(brick_ctx* ctx, brick_value component, const char* method, brick_value args,
+                                 brick_value* out);
+  /* The native object behind a component value when it was made by the
+   * calling plugin (ctx's) and its native(type_id) answers; NULL otherwise
+   * (another plugin's component, another type, not a plugin component). The
+   * pointer is borrowed: valid as long as the component value. */
+  void* (*component_native)(brick_ctx* ctx, brick_value component, const char* type_id);
 } brick_host_api;
 
 /* The plugin's entry point, exported as BRICK_ENTRY_SYMBOL. Returns the

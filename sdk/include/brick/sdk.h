@@ -3,6 +3,8 @@
 #pragma once
 
 #include "brick/sdk/block.h"
+#include "brick/sdk/component_ref.h"
+#include "brick/sdk/component_type.h"
 #include "brick/sdk/composite.h"
 #include "brick/sdk/error.h"
 #include "brick/sdk/params.h"

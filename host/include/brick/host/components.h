@@ -4,6 +4,7 @@
 // object itself; here it is a separate value the pipeline owns.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,11 @@ class Components {
   const Value* get(std::string_view name) const;
   void set(std::string_view name, Value component);
   const Value::Dict& all() const { return components_; }
+  // The component a block is about to use (what blocks get through the ABI):
+  // runs the use hook first, which is where a ComponentsManager with auto
+  // offload moves a model to the execution device.
+  const Value* use(std::string_view name);
+  void set_use_hook(std::function<void(const Value&)> hook) { use_hook_ = std::move(hook); }
 
   const Value* config(std::string_view name) const;
   void set_config(std::string_view name, Value value);
@@ -37,6 +43,7 @@ class Components {
   Value::Dict configs_;
   brick_device device_{1, 0};  // kDLCPU
   void* stream_ = nullptr;
+  std::function<void(const Value&)> use_hook_;
 };
 
 }  // namespace brick::host

@@ -26,6 +26,8 @@ struct LoadFailure {
   std::string reason;
 };
 
+class ComponentTypes;
+
 class Host : public BlockFactory {
  public:
   // Loads one plugin file; the same file twice gives the same Plugin. Throws
@@ -42,6 +44,10 @@ class Host : public BlockFactory {
   const BlockClass& block_class(std::string_view qualified_name) const;
   // A block of any loaded plugin; composites find their sub-blocks here too.
   BlockPtr create_block(std::string_view qualified_name, const Value& config = {}) const override;
+
+  // The component types pipelines of this host create and load: the built-in
+  // ones (safetensors, TorchScript) and every loaded plugin's ("plugin.Name").
+  std::shared_ptr<const ComponentTypes> component_types() const;
 
  private:
   mutable std::mutex mutex_;

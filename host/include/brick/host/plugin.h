@@ -36,6 +36,7 @@ struct AbiVersion {
 inline constexpr AbiVersion kHostAbi{BRICK_ABI_VERSION_MAJOR, BRICK_ABI_VERSION_MINOR};
 
 class Plugin;
+class ComponentTypes;
 
 // A block type a plugin exports, named "<plugin>.<name>".
 class BlockClass {
@@ -77,9 +78,14 @@ class Plugin : public std::enable_shared_from_this<Plugin> {
   const std::vector<BlockClass>& block_classes() const { return block_classes_; }
   const BlockClass* find_block_class(std::string_view name) const;
 
+  // The component types it exports (ABI 1.1), registered as "<plugin>.<Name>".
+  std::vector<std::string> component_class_names() const;
+  void add_component_types(ComponentTypes& types) const;
+
  private:
   struct Library;
   Plugin() = default;
+  void read_component_classes(const brick_plugin& descriptor);
 
   std::filesystem::path path_;
   std::string name_, version_, description_, torch_fingerprint_;
@@ -87,6 +93,7 @@ class Plugin : public std::enable_shared_from_this<Plugin> {
   std::unique_ptr<Library> library_;
   const brick_plugin* descriptor_ = nullptr;
   std::vector<BlockClass> block_classes_;
+  std::vector<const brick_component_class*> component_classes_;
 };
 
 }  // namespace brick::host

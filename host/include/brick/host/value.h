@@ -1,6 +1,7 @@
 // brick::host::Value: one value of a pipeline state.
 //
-// None, bool, int, float, str, list, dict (insertion-ordered) or tensor.
+// None, bool, int, float, str, list, dict (insertion-ordered), tensor, or an
+// opaque object (a component: model, scheduler, plugin component instance).
 // Values are immutable and cheap to copy: strings, lists and dicts are shared,
 // a tensor is one reference to its c10::TensorImpl. Copies keep the identity
 // (Value::is), which is what diffusers' write-back tests: an input goes back
@@ -23,9 +24,11 @@ class Tensor;
 
 namespace brick::host {
 
+class Object;
+
 class Value {
  public:
-  enum class Kind : uint8_t { None, Bool, Int, Float, String, List, Dict, Tensor };
+  enum class Kind : uint8_t { None, Bool, Int, Float, String, List, Dict, Tensor, Object };
   using List = std::vector<Value>;
   using Dict = std::vector<std::pair<std::string, Value>>;  // keys unique, in insertion order
 
@@ -43,6 +46,7 @@ class Value {
   Value(std::string s);
   Value(std::string_view s);
   Value(const at::Tensor& t);  // an undefined tensor becomes None
+  Value(std::shared_ptr<Object> object);  // nullptr becomes None
 
   static Value list(List items);
   static Value dict(Dict items);
@@ -54,7 +58,8 @@ class Value {
   ~Value();
 
   Kind kind() const noexcept { return kind_; }
-  // The Python type name: NoneType, bool, int, float, str, list, dict, Tensor.
+  // The Python type name: NoneType, bool, int, float, str, list, dict, Tensor,
+  // or "object".
   const char* kind_name() const noexcept;
   bool is_none() const noexcept { return kind_ == Kind::None; }
   bool is_tensor() const noexcept { return kind_ == Kind::Tensor; }
@@ -67,13 +72,22 @@ class Value {
   const List& as_list() const;
   const Dict& as_dict() const;
   at::Tensor as_tensor() const;
+  std::shared_ptr<Object> as_object() const;
+  // The object when it is of type T, else nullptr (no throw); T derives
+  // from Object (include brick/host/object.h).
+  template <class T>
+  std::shared_ptr<T> object_as() const {
+    if (kind_ != Kind::Object) return nullptr;
+    return std::dynamic_pointer_cast<T>(std::static_pointer_cast<Object>(shared_));
+  }
+  bool is_object() const noexcept { return kind_ == Kind::Object; }
 
   // Dict lookup; nullptr when absent (or when this is not a dict).
   const Value* find(std::string_view key) const noexcept;
 
   // Python's `is`: the same object. Scalars compare by value and type.
   bool is(const Value& other) const noexcept;
-  // Python's `==`, tensors by identity.
+  // Python's `==`, tensors and objects by identity.
   bool operator==(const Value& other) const;
   bool operator!=(const Value& other) const { return !(*this == other); }
 
@@ -83,6 +97,7 @@ class Value {
   std::string str() const;
 
   // A copy that shares nothing mutable: tensors are cloned (Python deepcopy).
+  // Objects (components) are shared, not copied.
   Value deep_copy() const;
 
   // The c10::TensorImpl* of a tensor (identity), or nullptr.
@@ -108,7 +123,7 @@ class Value {
     double f_;
     void* tensor_;  // c10::TensorImpl*, owning one reference
   };
-  std::shared_ptr<void> shared_;  // std::string, List or Dict
+  std::shared_ptr<void> shared_;  // std::string, List, Dict or Object
 };
 
 using Kwargs = Value::Dict;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "brick/sdk/detail/block_instance.h"
+#include "brick/sdk/detail/component_instance.h"
 #include "brick/sdk/torch_fingerprint.h"
 
 namespace brick {
@@ -27,6 +28,19 @@ class PluginBuilder {
     return *this;
   }
 
+  // A component type (ABI 1.1), named "<plugin>.<name>" on the host.
+  template <class T>
+  PluginBuilder& add_component(std::string name, std::string description = {}) {
+    static_assert(std::is_base_of_v<ComponentType, T>, "component types derive from brick::ComponentType");
+    auto entry = std::make_unique<detail::ComponentClassEntry>();
+    entry->struct_size = sizeof(brick_component_class);
+    entry->name_storage = std::move(name);
+    entry->description_storage = std::move(description);
+    entry->create = &detail::ComponentInstance<T>::create;
+    component_classes_.push_back(std::move(entry));
+    return *this;
+  }
+
   // Builds the descriptor; called once, from the entry point.
   const brick_plugin* finish(const char* name, const char* version, const char* description) {
     for (auto& entry : classes_) {
@@ -41,12 +55,21 @@ class PluginBuilder {
     plugin_.torch_fingerprint = BRICK_TORCH_FINGERPRINT;
     plugin_.block_classes = pointers_.data();
     plugin_.num_block_classes = static_cast<uint32_t>(pointers_.size());
+    for (auto& entry : component_classes_) {
+      entry->name = entry->name_storage.c_str();
+      entry->description = detail::c_str_or_null(entry->description_storage);
+      component_pointers_.push_back(entry.get());
+    }
+    plugin_.component_classes = component_pointers_.data();
+    plugin_.num_component_classes = static_cast<uint32_t>(component_pointers_.size());
     return &plugin_;
   }
 
  private:
   std::vector<std::unique_ptr<detail::ClassEntry>> classes_;
   std::vector<const brick_block_class*> pointers_;
+  std::vector<std::unique_ptr<detail::ComponentClassEntry>> component_classes_;
+  std::vector<const brick_component_class*> component_pointers_;
   brick_plugin plugin_{};
 };
 

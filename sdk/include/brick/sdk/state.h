@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "brick/sdk/component_ref.h"
 #include "brick/sdk/value.h"
 
 namespace brick {
@@ -110,7 +111,14 @@ class Components {
   explicit Components(brick_ctx* ctx) : ctx_(ctx) {}
 
   // components.<name>: None when the pipeline has no such component loaded.
-  ValueRef get(const char* name) const { return ValueRef(detail::host().get_component(ctx_, name)); }
+  // A component object can be called: get("scheduler").call("step", args).
+  ComponentRef get(const char* name) const { return ComponentRef(ctx_, detail::host().get_component(ctx_, name)); }
+  // The plugin's own object of type T behind a component (no marshalling),
+  // or nullptr when the component is absent, another plugin's or another type.
+  template <class T>
+  T* native(const char* name) const {
+    return get(name).native<T>();
+  }
   // components.config.<name>: a config declared through ConfigSpec.
   ValueRef config(const char* name) const { return ValueRef(detail::host().get_config(ctx_, name)); }
   template <class T>

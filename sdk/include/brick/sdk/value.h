@@ -44,6 +44,7 @@ inline const char* kind_name(brick_value_kind kind) {
     case BRICK_VALUE_LIST: return "list";
     case BRICK_VALUE_DICT: return "dict";
     case BRICK_VALUE_TENSOR: return "Tensor";
+    case BRICK_VALUE_OBJECT: return "object";
     default: return "unknown";
   }
 }

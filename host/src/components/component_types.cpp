@@ -1,0 +1,150 @@
+#include "brick/host/component_types.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "brick/host/component_spec.h"
+#include "brick/host/error.h"
+#include "brick/host/json.h"
+#include "brick/host/safetensors.h"
+#include "builtin_types.h"
+
+namespace brick::host {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string known_types(const ComponentTypes& types) {
+  std::string out;
+  for (const std::string& name : types.names()) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out.empty() ? std::string("none") : out;
+}
+
+Value read_config_json(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(BRICK_ERR_NOT_FOUND, "no config file '" + file.string() + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  Value config = parse_json(text.str());
+  if (config.kind() != Value::Kind::Dict) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, "'" + file.string() + "' does not hold a JSON object");
+  }
+  return config;
+}
+
+}  // namespace
+
+void ComponentTypes::add(ComponentType type) {
+  for (ComponentType& existing : types_) {
+    if (existing.name == type.name) {
+      existing = std::move(type);
+      return;
+    }
+  }
+  types_.push_back(std::move(type));
+}
+
+const ComponentType* ComponentTypes::find(std::string_view name) const {
+  for (const ComponentType& type : types_) {
+    if (type.name == name) return &type;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ComponentTypes::names() const {
+  std::vector<std::string> out;
+  for (const ComponentType& type : types_) out.push_back(type.name);
+  return out;
+}
+
+std::shared_ptr<Object> ComponentTypes::create(const ComponentSpec& spec, const Value& config) const {
+  if (spec.type_hint.empty()) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT,
+                "component '" + spec.name + "': `type_hint` is required when using from_config creation method.");
+  }
+  const ComponentType* type = find(spec.type_hint);
+  if (!type) {
+    throw Error(BRICK_ERR_NOT_FOUND, "component '" + spec.name + "': no component type '" + spec.type_hint +
+                                         "' (known: " + known_types(*this) + ")");
+  }
+  if (!type->create) {
+    throw Error(BRICK_ERR_UNSUPPORTED,
+                "component '" + spec.name + "': type '" + spec.type_hint + "' cannot be created from a config");
+  }
+  const Value& used = config.is_none() ? spec.config : config;
+  std::shared_ptr<Object> object = type->create(used.is_none() ? Value::dict({}) : used);
+  if (!object) throw Error(BRICK_ERR_INTERNAL, "component '" + spec.name + "': its type created nothing");
+  object->set_load_id("null");
+  return object;
+}
+
+std::shared_ptr<Object> ComponentTypes::load(const ComponentSpec& spec, const LoadOptions& options) const {
+  try {
+    if (!spec.pretrained_model_name_or_path) {
+      throw Error(BRICK_ERR_INVALID_ARGUMENT, "pretrained_model_name_or_path is not set");
+    }
+    fs::path root(*spec.pretrained_model_name_or_path);
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) {
+      throw Error(BRICK_ERR_NOT_FOUND, "'" + root.string() +
+                                           "' is not a local folder (brick loads components from local folders "
+                                           "only; nothing is fetched from a network)");
+    }
+    fs::path folder = spec.subfolder.empty() ? root : root / spec.subfolder;
+    if (!fs::is_directory(folder, ec)) throw Error(BRICK_ERR_NOT_FOUND, "no folder '" + folder.string() + "'");
+
+    std::shared_ptr<Object> object;
+    if (spec.type_hint.empty()) {
+      // AutoModel: the files decide.
+      bool safetensors = false;
+      bool torchscript = false;
+      for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+        safetensors = safetensors || entry.path().extension() == ".safetensors";
+        torchscript = torchscript || entry.path().extension() == ".pt";
+      }
+      if (safetensors) {
+        object = SafetensorsWeights::load(folder, spec, options);
+      } else if (torchscript && find(detail::kTorchScriptType)) {
+        object = find(detail::kTorchScriptType)->load(folder, spec, options);
+      } else {
+        throw Error(BRICK_ERR_NOT_FOUND, "no type_hint and no *.safetensors or *.pt file in '" + folder.string() + "'");
+      }
+    } else {
+      const ComponentType* type = find(spec.type_hint);
+      if (!type) {
+        throw Error(BRICK_ERR_NOT_FOUND, "no component type '" + spec.type_hint + "' (known: " + known_types(*this) + ")");
+      }
+      if (type->load) {
+        object = type->load(folder, spec, options);
+      } else if (type->create) {
+        object = type->create(read_config_json(folder / "config.json"));
+      } else {
+        throw Error(BRICK_ERR_UNSUPPORTED, "type '" + spec.type_hint + "' cannot be loaded");
+      }
+    }
+    if (!object) throw Error(BRICK_ERR_INTERNAL, "the loader returned nothing");
+    object->set_load_id(spec.load_id());
+    return object;
+  } catch (const Error& e) {
+    // diffusers: "Unable to load {name} using load method: ..."
+    throw Error(e.status(), "Unable to load " + spec.name + " using load method: " + e.what());
+  } catch (const std::exception& e) {
+    throw Error(BRICK_ERR_INTERNAL, "Unable to load " + spec.name + " using load method: " + e.what());
+  }
+}
+
+ComponentTypes ComponentTypes::builtin() {
+  ComponentTypes types;
+  types.add({detail::kSafetensorsType, nullptr,
+             [](const fs::path& folder, const ComponentSpec& spec, const LoadOptions& options) {
+               return std::static_pointer_cast<Object>(SafetensorsWeights::load(folder, spec, options));
+             }});
+  detail::add_torchscript_type(types);
+  return types;
+}
+
+}  // namespace brick::host
