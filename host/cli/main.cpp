@@ -27,9 +27,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   brick::cli::InspectOptions inspect;
-  CLI::App* inspect_cmd = app.add_subcommand("inspect", "Print a plugin's metadata and the doc of each of its blocks");
-  inspect_cmd->add_option("PLUGIN", inspect.plugin, "A plugin file, or a plugin's name on the search path")
-      ->required();
+  CLI::App* inspect_cmd = app.add_subcommand(
+      "inspect", "List every plugin and block found, or print a plugin's metadata and its blocks' docs, or one block's doc");
+  inspect_cmd->add_option("NAME", inspect.plugin,
+                          "A plugin file, a plugin's name, or a block (plugin.Block or Block); none: everything");
+  inspect_cmd->add_flag("--json", inspect.json, "Print JSON");
+  inspect_cmd->add_flag("--bad", inspect.bad, "List the plugin files remembered as bad, and why");
   add_search_options(inspect_cmd, inspect.search);
 
   brick::cli::RunOptions run;
@@ -41,7 +44,19 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-o,--output", run.outputs, "A state value to print (repeatable; default: the block's outputs)")
       ->allow_extra_args(false);
   run_cmd->add_flag("--state", run.print_state, "Print the whole pipeline state instead");
+  run_cmd->add_option("--lock", run.lock,
+                      "A lock file (brick lock): refuse a plugin whose content differs from the locked one")
+      ->envname("BRICK_LOCK")
+      ->allow_extra_args(false);
   add_search_options(run_cmd, run.search);
+
+  brick::cli::LockOptions lock;
+  CLI::App* lock_cmd = app.add_subcommand(
+      "lock", "Record the exact plugins (name, version, content hash) that the named plugins or blocks come from");
+  lock_cmd->add_option("NAMES", lock.names, "Plugins, or blocks named plugin.Block")->required();
+  lock_cmd->add_option("-o,--output", lock.output, "The lock file to write (default: brick.lock)")
+      ->allow_extra_args(false);
+  add_search_options(lock_cmd, lock.search);
 
   try {
     app.parse(argc, argv);
@@ -53,6 +68,7 @@ int main(int argc, char** argv) {
   try {
     if (*inspect_cmd) return brick::cli::inspect_command(inspect);
     if (*run_cmd) return brick::cli::run_command(run);
+    if (*lock_cmd) return brick::cli::lock_command(lock);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

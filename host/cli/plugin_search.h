@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "brick/host/host.h"
+#include "brick/registry/registry.h"
 
 namespace brick::cli {
 
@@ -22,6 +23,10 @@ struct PluginSearch {
   // `plugin_name` from the search folders: <dir>/<name>.so first, every
   // plugin of the folders when that does not find it.
   void load_for(host::Host& host, const std::string& plugin_name) const;
+
+  // The registry over the --plugin files and the search folders, with the
+  // default cache; its warnings are logged.
+  registry::Registry open_registry() const;
 
  private:
   // Every plugin of the search folders that exist.

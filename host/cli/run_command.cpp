@@ -4,6 +4,7 @@
 
 #include "brick/host/error.h"
 #include "brick/host/modular_pipeline.h"
+#include "brick/registry/lock_file.h"
 #include "commands.h"
 #include "value_text.h"
 
@@ -16,7 +17,13 @@ int run_command(const RunOptions& options) {
                       "expected a block named plugin.Block, got '" + options.target + "'");
   }
   host::Host host;
-  options.search.load_for(host, options.target.substr(0, dot));
+  if (!options.lock.empty()) host.use_lock(registry::LockFile::read(options.lock));
+  // Blocks come from the registry: only the plugin of the block run is
+  // opened. A plugin the registry could not scan is looked for directly.
+  std::string plugin_name = options.target.substr(0, dot);
+  registry::Registry registry = options.search.open_registry();
+  host.use_registry(registry);
+  if (!host.known_plugin(plugin_name)) options.search.load_for(host, plugin_name);
 
   host::Kwargs kwargs;
   for (const std::string& assignment : options.assignments) kwargs.push_back(parse_assignment(assignment));

@@ -84,16 +84,32 @@ std::shared_ptr<Plugin> Host::find_plugin(std::string_view name) const {
 }
 
 namespace {
-[[noreturn]] void unknown_block(std::string_view qualified_name, const std::vector<std::string>& names) {
-  std::string known;
+[[noreturn]] void unknown_block(std::string_view qualified_name, const std::vector<std::string>& names,
+                                bool registry_known) {
+  // "plugin (A, B); other (C)"
+  std::string known, plugin;
   for (const std::string& name : names) {
-    known += known.empty() ? "" : ", ";
-    known += name;
+    size_t dot = name.find('.');
+    std::string this_plugin = name.substr(0, dot);
+    if (this_plugin != plugin) {
+      if (!known.empty()) known += "); ";
+      known += this_plugin + " (";
+      plugin = this_plugin;
+    } else {
+      known += ", ";
+    }
+    known += name.substr(dot + 1);
   }
+  if (!known.empty()) known += ")";
   std::string message = "unknown block '";
   message += qualified_name;
   message += "' (blocks are named plugin.Block); ";
-  message += known.empty() ? std::string("no plugins are loaded or known") : "known: " + known;
+  if (known.empty()) {
+    message += "no plugins are loaded";
+  } else {
+    message += registry_known ? "loaded or known: " : "loaded: ";
+    message += known;
+  }
   throw Error(BRICK_ERR_NOT_FOUND, message);
 }
 }  // namespace
@@ -108,7 +124,12 @@ const BlockClass& Host::block_class(std::string_view qualified_name) const {
       if (const BlockClass* cls = plugin->find_block_class(qualified_name.substr(dot + 1))) return *cls;
     }
   }
-  unknown_block(qualified_name, block_names());
+  bool registry_known;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    registry_known = !known_.empty();
+  }
+  unknown_block(qualified_name, block_names(), registry_known);
 }
 
 std::unique_ptr<ModularPipelineBlocks> Host::create_block(std::string_view qualified_name, const Value& config) const {

@@ -2,8 +2,13 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 
 namespace {
@@ -27,6 +32,15 @@ Result brick(const std::string& arguments, const std::string& environment = "") 
 }
 
 const std::string kPlugins = std::string(TEST_PLUGIN_DIR) + "/";
+
+// Every brick run here keeps its registry cache in a folder of this process
+// (never the user's ~/.cache).
+const std::filesystem::path kScratch = [] {
+  auto dir = std::filesystem::temp_directory_path() / ("brick-cli-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  setenv("BRICK_REGISTRY_CACHE", (dir.string() + "/").c_str(), 1);
+  return dir;
+}();
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -141,3 +155,58 @@ TEST(Cli, ABrokenPluginOnTheSearchPathDoesNotStopTheOthers) {
   r = brick("run test_portable.Double 'x=tensor([2.0])' -P " TEST_PLUGIN_DIR " -o y");
   EXPECT_EQ(r.status, 0) << r.output;
 }
+
+namespace {
+
+TEST(CliRegistry, InspectListsEveryPluginAndBlockFoundAndTheBadOnes) {
+  Result r = brick("inspect -P " TEST_PLUGIN_DIR);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "example.Affine")) << r.output;
+  EXPECT_TRUE(contains(r.output, "test_portable.Double")) << r.output;
+  EXPECT_TRUE(contains(r.output, "bad plugin files (brick inspect --bad)")) << r.output;
+  r = brick("inspect --bad -P " TEST_PLUGIN_DIR);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "broken_abi_major.so\n  it was built for brick ABI 2.0")) << r.output;
+  EXPECT_TRUE(contains(r.output, "not_a_plugin.so")) << r.output;
+  r = brick("inspect --json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("{\"plugins\":[{\"path\":", 0), 0u) << r.output;
+  EXPECT_TRUE(contains(r.output, "\"name\":\"Affine\"")) << r.output;
+}
+
+TEST(CliRegistry, InspectPrintsOneBlock) {
+  Result r = brick("inspect example.Affine");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "class Affine\n\n  Computes y = scale * x + shift")) << r.output;
+  r = brick("inspect RandomLatents --json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("{\"block\":\"example.RandomLatents\"", 0), 0u) << r.output;
+}
+
+TEST(CliRegistry, ALockedPluginThatChangedIsRefusedByName) {
+  auto dir = kScratch / "locked";
+  std::filesystem::create_directories(dir);
+  auto plugin = dir / "versioned.so";
+  std::filesystem::copy_file(REGISTRY_TEST_PLUGIN_DIR "/reg_v1.so", plugin,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::string lock = (kScratch / "brick.lock").string();
+  Result r = brick("lock -o " + lock + " reg_versioned.Echo -P " + dir.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "locked reg_versioned 1.0.0 fnv1a64:")) << r.output;
+  r = brick("run --lock " + lock + " reg_versioned.Echo x=3 -P " + dir.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "y = 3\n");
+
+  auto time = std::filesystem::last_write_time(plugin);
+  std::filesystem::copy_file(REGISTRY_TEST_PLUGIN_DIR "/reg_v2.so", plugin,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::last_write_time(plugin, time + std::chrono::seconds(2));
+  r = brick("run --lock " + lock + " reg_versioned.Echo x=3 -P " + dir.string());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "plugin 'reg_versioned' at " + plugin.string() + " has content hash")) << r.output;
+  EXPECT_TRUE(contains(r.output, "but the lock file " + lock + " requires")) << r.output;
+  // Without the lock it runs the new one.
+  EXPECT_EQ(brick("run reg_versioned.Echo x=3 -P " + dir.string()).status, 0);
+}
+
+}  // namespace
