@@ -62,6 +62,25 @@ std::string tail_of(const std::string& err) {
   return t;
 }
 
+// The parent's environment, except that a sanitizer build of the scanner
+// must die by the plugin's own signal (AddressSanitizer would otherwise turn
+// a SIGSEGV into a report and exit status 1, hiding what happened).
+std::vector<std::string> child_environment() {
+  std::vector<std::string> env;
+  std::string asan = "ASAN_OPTIONS=";
+  for (char** e = environ; *e; ++e) {
+    std::string entry = *e;
+    if (entry.rfind(asan, 0) == 0) {
+      asan = entry + ":";
+    } else {
+      env.push_back(std::move(entry));
+    }
+  }
+  asan += "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0";
+  env.push_back(std::move(asan));
+  return env;
+}
+
 class Child {
  public:
   Child(const fs::path& scanner, const std::vector<fs::path>& files) {
@@ -78,7 +97,11 @@ class Child {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    int rc = posix_spawn(&pid_, scanner.c_str(), &actions, nullptr, argv.data(), environ);
+    std::vector<std::string> env = child_environment();
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    int rc = posix_spawn(&pid_, scanner.c_str(), &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);
