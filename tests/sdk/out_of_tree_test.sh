@@ -29,7 +29,7 @@ grep -qF -- '[-0.70710' <<<"$out" || { echo "unexpected values"; exit 1; }
 # Installing the plugin into the prefix makes it findable by name.
 cmake --install "$work/build" --prefix "$work/prefix" >/dev/null
 "$work/prefix/bin/brick" inspect my_plugin | grep -qF 'class Normalize'
-echo "out-of-tree plugin: ok"
 # The installed registry scanner (beside the installed plugin folder) lists
 # the installed plugins' blocks.
 "$work/prefix/bin/brick" inspect | grep -qF 'example.Affine'
+echo "out-of-tree plugin: ok"
