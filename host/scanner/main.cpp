@@ -12,6 +12,7 @@
 #include <exception>
 #include <string>
 
+#include "brick/host/host.h"
 #include "brick/host/registry.h"
 #include "brick/registry/plugin_record.h"
 
@@ -39,7 +40,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     brick::registry::PluginRecord record;
     try {
-      record = brick::host::plugin_record(*brick::host::Plugin::load(argv[i]));
+      // A host of its own per file: two files may claim one name, and the
+      // parent, not the scanner, reports that.
+      brick::host::Host host;
+      record = brick::host::plugin_record(*host.load_plugin(argv[i]), &host);
     } catch (const std::exception& e) {
       record = {};
       record.bad = true;

@@ -132,8 +132,8 @@ const BlockClass& Host::block_class(std::string_view qualified_name) const {
   unknown_block(qualified_name, block_names(), registry_known);
 }
 
-std::unique_ptr<ModularPipelineBlocks> Host::create_block(std::string_view qualified_name, const Value& config) const {
-  return block_class(qualified_name).create(config);
+BlockPtr Host::create_block(std::string_view qualified_name, const Value& config) const {
+  return block_class(qualified_name).create(config, this);
 }
 
 void Host::use_registry(const registry::Registry& registry) {
@@ -201,19 +201,19 @@ std::vector<std::string> Host::block_names() const {
   return names;
 }
 
-std::unique_ptr<ModularPipelineBlocks> Host::describe_block(std::string_view qualified_name) const {
+BlockPtr Host::describe_block(std::string_view qualified_name) const {
   size_t dot = qualified_name.find('.');
   if (dot != std::string_view::npos) {
     std::string_view plugin_name = qualified_name.substr(0, dot);
     if (!find_plugin(plugin_name)) {
       if (const registry::PluginRecord* record = known_plugin(plugin_name)) {
         if (const registry::BlockRecord* block = record->find_block(qualified_name.substr(dot + 1))) {
-          if (block->declaration_json.empty()) {
-            throw Error(BRICK_ERR_UNSUPPORTED, "block '" + std::string(qualified_name) +
-                                                   "' has no declaration without constructor arguments: " +
-                                                   block->declaration_error);
+          // Without a cached declaration (the scanner could not make the
+          // block alone, e.g. a composite of other plugins' blocks), the
+          // real block answers.
+          if (!block->declaration_json.empty()) {
+            return declared_block(block->declaration_json, std::string(qualified_name), block->doc);
           }
-          return declared_block(block->declaration_json, std::string(qualified_name));
         }
       }
     }

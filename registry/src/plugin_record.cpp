@@ -62,6 +62,7 @@ json::object record_to_object(const PluginRecord& r) {
     } else {
       bo["declaration"] = json::parse(b.declaration_json);
     }
+    if (!b.doc.empty()) bo["doc"] = b.doc;
     blocks.push_back(std::move(bo));
   }
   o["blocks"] = std::move(blocks);
@@ -102,6 +103,7 @@ PluginRecord record_from_object(const json::object& o) {
       throw RegistryError("block '" + b.name + "': field 'declaration' is not an object");
     }
     b.declaration_error = optional_string(bo, "declaration_error");
+    b.doc = optional_string(bo, "doc");
     r.blocks.push_back(std::move(b));
   }
   if (const json::value* types = o.if_contains("component_types")) {

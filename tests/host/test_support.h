@@ -20,7 +20,7 @@ inline std::string plugin_path(const std::string& file) { return std::string(TES
 inline host::Host& test_host() {
   static host::Host* instance = [] {
     auto* h = new host::Host();
-    for (const char* name : {"test_blocks", "test_blocks_dlpack", "test_throwing", "test_portable"}) {
+    for (const char* name : {"test_blocks", "test_blocks_dlpack", "test_throwing", "test_composition", "test_portable"}) {
       h->load_plugin(plugin_path(name));
     }
     return h;

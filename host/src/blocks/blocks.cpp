@@ -2,6 +2,7 @@
 
 #include "brick/host/block_state_exchange.h"
 #include "brick/host/doc_string.h"
+#include "brick/host/error.h"
 #include "brick/host/modular_pipeline.h"
 
 namespace brick::host {
@@ -33,27 +34,48 @@ std::string ModularPipelineBlocks::doc() const {
 
 ModularPipeline ModularPipelineBlocks::init_pipeline() const { return ModularPipeline(clone()); }
 
-namespace {
+std::string ModularPipelineBlocks::repr() const {
+  // ConfigMixin's repr: the class name and the block's config as JSON (a
+  // leaf block registers no config of its own).
+  return class_name() + " {\n  \"_class_name\": \"" + class_name() + "\",\n  \"_diffusers_version\": \"" +
+         kDiffusersVersion + "\"\n}\n";
+}
+
+BlockPtr ModularPipelineBlocks::get_execution_blocks(const Kwargs&) const {
+  throw Error(BRICK_ERR_UNSUPPORTED, "`get_execution_blocks` is not implemented for " + class_name());
+}
+
+std::vector<std::string> ModularPipelineBlocks::available_workflows() const {
+  throw Error(BRICK_ERR_UNSUPPORTED, "`available_workflows` is not implemented for " + class_name());
+}
+
+BlockPtr ModularPipelineBlocks::get_workflow(std::string_view) const {
+  throw Error(BRICK_ERR_UNSUPPORTED, "`get_workflow` is not implemented for " + class_name());
+}
+
+void ModularPipelineBlocks::loop_call(Components&, BlockState&, const Kwargs&) {
+  throw Error(BRICK_ERR_UNSUPPORTED, "block '" + class_name() + "' cannot run inside a loop");
+}
+
 // inputs() of a legacy block lists its intermediate inputs too; the exchange
 // wants the two apart.
-LeafInterface leaf_interface_of(const ModularPipelineBlocks& block) {
-  std::vector<InputParam> intermediate = block.intermediate_inputs();
+LeafInterface ModularPipelineBlocks::leaf_interface() const {
+  std::vector<InputParam> intermediate = intermediate_inputs();
   std::vector<InputParam> plain;
-  for (InputParam& p : block.inputs()) {
+  for (InputParam& p : inputs()) {
     bool is_intermediate = false;
     for (const InputParam& q : intermediate) is_intermediate = is_intermediate || (p.name && q.name == p.name);
     if (!is_intermediate) plain.push_back(std::move(p));
   }
-  return LeafInterface(std::move(plain), std::move(intermediate), block.intermediate_outputs());
+  return LeafInterface(std::move(plain), std::move(intermediate), intermediate_outputs());
 }
-}  // namespace
 
 BlockState ModularPipelineBlocks::get_block_state(const PipelineState& state) const {
-  return host::get_block_state(leaf_interface_of(*this), state);
+  return host::get_block_state(leaf_interface(), state);
 }
 
 void ModularPipelineBlocks::set_block_state(PipelineState& state, const BlockState& block_state) const {
-  host::set_block_state(leaf_interface_of(*this), state, block_state);
+  host::set_block_state(leaf_interface(), state, block_state);
 }
 
 }  // namespace brick::host

@@ -147,8 +147,6 @@ std::string format_output_params(const std::vector<OutputParam>& params, int ind
   return out;
 }
 
-namespace {
-
 std::string format_components(const std::vector<ComponentSpec>& components, int indent_level) {
   std::string out = std::string(static_cast<size_t>(indent_level), ' ') + "Components:";
   std::string indent(static_cast<size_t>(indent_level + 4), ' ');
@@ -182,8 +180,6 @@ std::string format_configs(const std::vector<ConfigSpec>& configs, int indent_le
   }
   return out;
 }
-
-}  // namespace
 
 std::string make_doc_string(const std::vector<InputParam>& inputs, const std::vector<OutputParam>& outputs,
                             const std::string& description, const std::string& class_name,

@@ -7,6 +7,7 @@
 // call returns.
 #pragma once
 
+#include <cstdint>
 #include <forward_list>
 #include <optional>
 #include <string>
@@ -20,11 +21,24 @@
 
 namespace brick::host {
 class Plugin;
+class LoopSequentialPipelineBlocks;
 }
 
+// A block state lent to a plugin: the view get_block_state made (owned), or
+// a loop's shared block state (borrowed). The plugin numbers slots after its
+// own declaration; slot_map translates them when the view was made from
+// another interface (a loop's merged one). -1: the view has no such slot.
 struct brick_block_state {
-  brick::host::BlockState state;
-  brick_ctx* ctx;
+  brick::host::BlockState* state = nullptr;
+  brick_ctx* ctx = nullptr;
+  const std::vector<int32_t>* slot_map = nullptr;  // nullptr: the same numbering
+  std::optional<brick::host::BlockState> owned;
+
+  // The view's slot for the plugin's slot, or -1.
+  int64_t slot(uint32_t plugin_slot) const {
+    if (!slot_map) return plugin_slot;
+    return plugin_slot < slot_map->size() ? (*slot_map)[plugin_slot] : -1;
+  }
 };
 
 struct brick_ctx {
@@ -35,6 +49,15 @@ struct brick_ctx {
   const brick::host::LeafInterface* leaf = nullptr;
   brick::host::PipelineState* state = nullptr;
   brick::host::Components* components = nullptr;
+  // How the plugin's slots map onto the leaf's (a loop wrapper's own slots
+  // onto its merged interface); nullptr: the same.
+  const std::vector<int32_t>* slot_map = nullptr;
+  // A loop wrapper's call: the loop whose sub-blocks loop_step runs.
+  brick::host::LoopSequentialPipelineBlocks* loop = nullptr;
+  // A loop sub-block's call: the loop's shared block state and the
+  // iteration's arguments.
+  brick_block_state* loop_block_state = nullptr;
+  const brick::host::Value* loop_args = nullptr;
 
   // The block state of get_block_state; a block that asks again gets more.
   std::optional<brick_block_state> block_state;

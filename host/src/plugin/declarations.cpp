@@ -96,6 +96,60 @@ ConfigSpec read_config(const brick_config_spec& c, uint32_t i, const std::string
   return s;
 }
 
+// {"name": {"input": true}} or {"name": [{...}, {...}]}.
+WorkflowMap read_workflows(const char* json, const std::string& block) {
+  Value map = json_field(json, block, "the workflow map");
+  if (map.kind() != Value::Kind::Dict) bad(block, "the workflow map is not a JSON object");
+  WorkflowMap workflows;
+  for (const auto& [name, entry] : map.as_dict()) {
+    Workflow w{name, {}};
+    if (entry.kind() == Value::Kind::Dict) {
+      w.alternatives.push_back(entry.as_dict());
+    } else if (entry.kind() == Value::Kind::List && !entry.as_list().empty()) {
+      for (const Value& alternative : entry.as_list()) {
+        if (alternative.kind() != Value::Kind::Dict) bad(block, "workflow '" + name + "' lists a non-object");
+        w.alternatives.push_back(alternative.as_dict());
+      }
+    } else {
+      bad(block, "workflow '" + name + "' must be an object of trigger inputs or a non-empty list of them");
+    }
+    workflows.push_back(std::move(w));
+  }
+  return workflows;
+}
+
+void read_composite(const brick_block_decl& decl, const std::string& block, BlockDeclaration& out) {
+  if (decl.kind < BRICK_BLOCK_LEAF || decl.kind > BRICK_BLOCK_AUTO) {
+    bad(block, "it declares an unknown block kind " + std::to_string(decl.kind));
+  }
+  out.kind = decl.kind;
+  out.sub_blocks = read_all<BlockDeclaration::SubBlock>(
+      decl.sub_blocks, decl.num_sub_blocks, block, "sub-block",
+      [&](const brick_sub_block& c, uint32_t i, const std::string&) {
+        BlockDeclaration::SubBlock sub;
+        sub.name = required_name(c.name, block, "sub-block", i);
+        if (!c.block || !*c.block) bad(block, "sub-block '" + sub.name + "' names no block");
+        sub.block = c.block;
+        sub.config = json_field(c.config_json, block, "sub-block '" + sub.name + "' config");
+        return sub;
+      });
+  if (out.kind == BRICK_BLOCK_LEAF && !out.sub_blocks.empty()) bad(block, "a leaf block declares sub-blocks");
+  if (decl.num_block_trigger_inputs && !decl.block_trigger_inputs) bad(block, "declares trigger inputs but gives no array");
+  for (uint32_t i = 0; i < decl.num_block_trigger_inputs; ++i) {
+    const char* t = decl.block_trigger_inputs[i];
+    if (t) {
+      out.block_trigger_inputs.emplace_back(t);
+    } else {
+      out.block_trigger_inputs.emplace_back(std::nullopt);
+    }
+  }
+  if (decl.default_block_name) out.default_block_name = decl.default_block_name;
+  if (decl.workflows_json) out.workflows = read_workflows(decl.workflows_json, block);
+  if (decl.has_outputs) {
+    out.outputs_override = read_all<OutputParam>(decl.outputs, decl.num_outputs, block, "output", read_output);
+  }
+}
+
 }  // namespace
 
 bool is_identifier(const char* name) {
@@ -124,6 +178,7 @@ BlockDeclaration read_declaration(const brick_block_decl* decl_ptr, const std::s
                                            "component", read_component);
   out.configs =
       read_all<ConfigSpec>(decl.expected_configs, decl.num_expected_configs, block, "config", read_config);
+  read_composite(decl, block, out);
   return out;
 }
 

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "brick/brick_abi.h"
 #include "brick/host/params.h"
+#include "brick/host/workflow.h"
 
 namespace brick::host::detail {
 
@@ -21,6 +23,19 @@ struct BlockDeclaration {
   std::vector<OutputParam> outputs;
   std::vector<ComponentSpec> components;
   std::vector<ConfigSpec> configs;
+
+  // ABI 1.1: composites.
+  struct SubBlock {
+    std::string name;
+    std::string block;  // "plugin.Block" or this plugin's "Block"
+    Value config;       // a dict, or None
+  };
+  int32_t kind = BRICK_BLOCK_LEAF;
+  std::vector<SubBlock> sub_blocks;
+  std::vector<std::optional<std::string>> block_trigger_inputs;
+  std::optional<std::string> default_block_name;
+  std::optional<WorkflowMap> workflows;
+  std::optional<std::vector<OutputParam>> outputs_override;
 };
 
 // `block` names the block in messages ("plugin.Block"). Throws Error.

@@ -4,6 +4,8 @@
 
 #include "brick/host/error.h"
 #include "brick/host/log.h"
+#include "brick/host/loop_blocks.h"
+#include "brick/host/progress.h"
 #include "brick/host/plugin.h"
 #include "brick/sdk/torch_fingerprint.h"
 #include "call_context.h"
@@ -84,23 +86,29 @@ void* api_get_stream(brick_ctx* ctx) { return ctx && ctx->components ? ctx->comp
 
 brick_status api_get_block_state(brick_ctx* ctx, brick_block_state** out) {
   if (!ctx || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  if (ctx->loop_block_state) {  // a loop sub-block works on the loop's block state
+    *out = ctx->loop_block_state;
+    return BRICK_OK;
+  }
   if (!ctx->leaf || !ctx->state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "get_block_state outside a block call");
   return guarded(ctx, [&] {
-    brick_block_state made{get_block_state(*ctx->leaf, *ctx->state), ctx};
-    if (!ctx->block_state) {
-      *out = &ctx->block_state.emplace(std::move(made));
-    } else {
-      *out = &ctx->more_block_states.emplace_front(std::move(made));
-    }
+    brick_block_state* made =
+        ctx->block_state ? &ctx->more_block_states.emplace_front() : &ctx->block_state.emplace();
+    made->owned.emplace(get_block_state(*ctx->leaf, *ctx->state));
+    made->state = &*made->owned;
+    made->ctx = ctx;
+    made->slot_map = ctx->slot_map;
+    *out = made;
     return BRICK_OK;
   });
 }
 
 brick_status api_set_block_state(brick_ctx* ctx, brick_block_state* block_state) {
   if (!ctx || !block_state) return BRICK_ERR_INVALID_ARGUMENT;
+  if (ctx->loop_block_state) return BRICK_OK;  // the loop wrapper writes back
   if (!ctx->leaf || !ctx->state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "set_block_state outside a block call");
   return guarded(ctx, [&] {
-    set_block_state(*ctx->leaf, *ctx->state, block_state->state);
+    set_block_state(*ctx->leaf, *ctx->state, *block_state->state);
     return BRICK_OK;
   });
 }
@@ -126,23 +134,26 @@ const char* api_state_repr(brick_ctx* ctx) {
 }
 
 brick_value api_block_state_get_slot(brick_block_state* bs, uint32_t slot) {
-  return bs ? handle_of(bs->state.slot(slot)) : nullptr;
+  if (!bs) return nullptr;
+  int64_t index = bs->slot(slot);
+  return index < 0 ? nullptr : handle_of(bs->state->slot(static_cast<size_t>(index)));
 }
 
 brick_value api_block_state_get(brick_block_state* bs, const char* name) {
-  return bs && name ? handle_of(bs->state.get(name)) : nullptr;
+  return bs && name ? handle_of(bs->state->get(name)) : nullptr;
 }
 
 brick_status api_block_state_set_slot(brick_block_state* bs, uint32_t slot, brick_value value) {
   std::unique_ptr<Value> owned(value_of(value));
   if (!bs || !owned) return BRICK_ERR_INVALID_ARGUMENT;
-  if (slot >= bs->state.slot_count()) {
+  int64_t index = bs->slot(slot);
+  if (index < 0 || static_cast<size_t>(index) >= bs->state->slot_count()) {
     return fail(bs->ctx, BRICK_ERR_INVALID_ARGUMENT,
-                "block state slot " + std::to_string(slot) + " does not exist (the block declares " +
-                    std::to_string(bs->state.slot_count()) + ")");
+                "block state slot " + std::to_string(slot) + " does not exist (the block state has " +
+                    std::to_string(bs->state->slot_count()) + ")");
   }
   return guarded(bs->ctx, [&] {
-    bs->state.set_slot(slot, std::move(*owned), &bs->ctx->retired);
+    bs->state->set_slot(static_cast<size_t>(index), std::move(*owned), &bs->ctx->retired);
     return BRICK_OK;
   });
 }
@@ -151,14 +162,14 @@ brick_status api_block_state_set(brick_block_state* bs, const char* name, brick_
   std::unique_ptr<Value> owned(value_of(value));
   if (!bs || !name || !owned) return BRICK_ERR_INVALID_ARGUMENT;
   return guarded(bs->ctx, [&] {
-    bs->state.set(name, std::move(*owned), &bs->ctx->retired);
+    bs->state->set(name, std::move(*owned), &bs->ctx->retired);
     return BRICK_OK;
   });
 }
 
 const char* api_block_state_repr(brick_block_state* bs) {
   try {
-    return bs ? pin_string(bs->ctx, bs->state.repr()) : "";
+    return bs ? pin_string(bs->ctx, bs->state->repr()) : "";
   } catch (...) {
     return "";
   }
@@ -340,6 +351,31 @@ brick_value api_get_config(brick_ctx* ctx, const char* name) {
   return ctx && ctx->components && name ? handle_of(ctx->components->config(name)) : nullptr;
 }
 
+// ---- loops and progress ---------------------------------------------------
+
+brick_status api_loop_step(brick_ctx* ctx, brick_block_state* block_state, brick_value args) {
+  if (!ctx || !block_state) return BRICK_ERR_INVALID_ARGUMENT;
+  if (!ctx->loop || !ctx->components) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "loop_step outside a loop wrapper's call");
+  if (args && value_of(args)->kind() != Value::Kind::Dict) {
+    return fail(ctx, BRICK_ERR_TYPE_MISMATCH, "loop_step: the iteration arguments must be a dict");
+  }
+  return guarded(ctx, [&] {
+    static const Kwargs kNoArgs;
+    ctx->loop->loop_step(*ctx->components, *block_state->state, args ? value_of(args)->as_dict() : kNoArgs);
+    return BRICK_OK;
+  });
+}
+
+brick_value api_loop_args(brick_ctx* ctx) { return ctx && ctx->loop_args ? handle_of(ctx->loop_args) : nullptr; }
+
+void api_progress(brick_ctx* ctx, int64_t done, int64_t total) {
+  try {
+    std::string_view source = ctx && ctx->plugin ? std::string_view(ctx->plugin->name()) : "plugin";
+    report_progress(source, done, total);
+  } catch (...) {
+  }
+}
+
 brick_host_api make_table() {
   brick_host_api t{};
   t.struct_size = sizeof t;
@@ -389,6 +425,9 @@ brick_host_api make_table() {
   t.value_release = api_value_release;
   t.get_component = api_get_component;
   t.get_config = api_get_config;
+  t.loop_step = api_loop_step;
+  t.loop_args = api_loop_args;
+  t.progress = api_progress;
   return t;
 }
 

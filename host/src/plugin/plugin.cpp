@@ -14,7 +14,7 @@
 #include "brick/sdk/torch_fingerprint.h"
 #include "call_context.h"
 #include "declarations.h"
-#include "plugin_block.h"
+#include "make_plugin_block.h"
 
 namespace brick::host {
 
@@ -51,7 +51,7 @@ constexpr size_t kClassRequiredSize = offsetof(brick_block_class, create) + size
 
 std::string BlockClass::qualified_name() const { return plugin_->name() + "." + name_; }
 
-std::unique_ptr<ModularPipelineBlocks> BlockClass::create(const Value& config) const {
+std::unique_ptr<ModularPipelineBlocks> BlockClass::create(const Value& config, const BlockFactory* factory) const {
   if (!config.is_none() && config.kind() != Value::Kind::Dict) {
     throw Error(BRICK_ERR_INVALID_ARGUMENT,
                 "block '" + qualified_name() + "' takes a dict of constructor arguments, got " + config.kind_name());
@@ -66,7 +66,7 @@ std::unique_ptr<ModularPipelineBlocks> BlockClass::create(const Value& config) c
                      "cannot create block '" + qualified_name() + "': " +
                          (ctx.error.empty() ? std::string(brick_status_name(status)) : ctx.error));
   }
-  return std::make_unique<detail::PluginBlock>(plugin_->shared_from_this(), qualified_name(), instance);
+  return detail::make_plugin_block(plugin_->shared_from_this(), qualified_name(), instance, factory);
 }
 
 std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {

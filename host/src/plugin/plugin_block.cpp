@@ -1,47 +1,16 @@
 #include "plugin_block.h"
 
 #include "brick/host/error.h"
-#include "brick/host/plugin.h"
 #include "call_context.h"
 
 namespace brick::host::detail {
 
-void PluginBlock::check_instance(const brick_block* instance, const std::string& qualified_name) {
-  if (!instance) throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + qualified_name + "': the plugin returned no instance");
-  if (instance->struct_size < offsetof(brick_block, destroy) + sizeof(instance->destroy) || !instance->call ||
-      !instance->destroy || !instance->clone) {
-    throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + qualified_name + "': the instance lacks call, clone or destroy");
-  }
-}
-
-PluginBlock::PluginBlock(std::shared_ptr<const Plugin> plugin, std::string qualified_name, brick_block* instance)
-    : plugin_(std::move(plugin)), qualified_name_(std::move(qualified_name)), instance_(instance) {
-  struct DestroyOnThrow {
-    brick_block* instance;
-    ~DestroyOnThrow() {
-      if (instance && instance->destroy) instance->destroy(instance);
-    }
-  } guard{instance_};
-  check_instance(instance_, qualified_name_);
-  BlockDeclaration declaration = read_declaration(instance_->decl, qualified_name_);
-  shared_ = std::make_shared<const Shared>(Shared{
-      std::move(declaration.name), std::move(declaration.description), std::move(declaration.model_name),
-      std::move(declaration.components), std::move(declaration.configs),
-      LeafInterface(std::move(declaration.inputs), std::move(declaration.intermediate_inputs),
-                    std::move(declaration.outputs))});
-  guard.instance = nullptr;
-}
-
-PluginBlock::PluginBlock(std::shared_ptr<const Plugin> plugin, std::string qualified_name, brick_block* instance,
-                         std::shared_ptr<const Shared> shared)
-    : plugin_(std::move(plugin)),
-      qualified_name_(std::move(qualified_name)),
-      instance_(instance),
-      shared_(std::move(shared)) {}
-
-PluginBlock::~PluginBlock() {
-  if (instance_) instance_->destroy(instance_);
-}
+PluginBlock::PluginBlock(PluginInstance instance, BlockDeclaration d)
+    : instance_(std::move(instance)),
+      shared_(std::make_shared<const Shared>(
+          Shared{std::move(d.name), std::move(d.description), std::move(d.model_name), std::move(d.components),
+                 std::move(d.configs),
+                 LeafInterface(std::move(d.inputs), std::move(d.intermediate_inputs), std::move(d.outputs))})) {}
 
 std::vector<InputParam> PluginBlock::inputs() const {
   // Legacy blocks list their intermediate inputs among the inputs, as the
@@ -57,33 +26,47 @@ std::vector<InputParam> PluginBlock::inputs() const {
 
 void PluginBlock::operator()(Components& components, PipelineState& state) {
   brick_ctx ctx;
-  ctx.plugin = plugin_.get();
+  ctx.plugin = instance_.plugin();
   ctx.leaf = &shared_->leaf;
   ctx.state = &state;
   ctx.components = &components;
-  brick_status status = instance_->call(instance_, &ctx);
-  if (status != BRICK_OK) {
-    throw BlockError(status, qualified_name_,
-                     "Error in block '" + qualified_name_ + "': " +
-                         (ctx.error.empty() ? std::string(brick_status_name(status)) : ctx.error));
-  }
+  instance_.check(instance_.get()->call(instance_.get(), &ctx), ctx);
 }
 
-std::unique_ptr<ModularPipelineBlocks> PluginBlock::clone() const {
+std::vector<int32_t> slot_map_onto(const std::vector<std::string>& leaf, const std::vector<std::string>& names) {
+  std::vector<int32_t> map(leaf.size(), -1);
+  for (size_t i = 0; i < leaf.size(); ++i) {
+    for (size_t j = 0; j < names.size(); ++j) {
+      if (names[j] == leaf[i]) {
+        map[i] = static_cast<int32_t>(j);
+        break;
+      }
+    }
+  }
+  return map;
+}
+
+void PluginBlock::loop_call(Components& components, BlockState& block_state, const Kwargs& args) {
+  auto loop_call = instance_.loop_call();
+  if (!loop_call) {
+    throw Error(BRICK_ERR_UNSUPPORTED, "block '" + qualified_name() + "' cannot run inside a loop (it has no loop_call)");
+  }
+  if (block_state.slot_names() != loop_slot_names_) {
+    loop_slot_names_ = block_state.slot_names();
+    static const std::vector<std::string> kNone;
+    loop_slot_map_ = slot_map_onto(*shared_->leaf.slot_names, loop_slot_names_ ? *loop_slot_names_ : kNone);
+  }
+  Value arguments = Value::dict(args);
   brick_ctx ctx;
-  ctx.plugin = plugin_.get();
-  brick_block* copy = nullptr;
-  brick_status status = instance_->clone(instance_, &ctx, &copy);
-  if (status != BRICK_OK) {
-    throw BlockError(status, qualified_name_, "cannot copy block '" + qualified_name_ + "': " + ctx.error);
-  }
-  try {
-    check_instance(copy, qualified_name_);
-  } catch (...) {
-    if (copy && copy->destroy) copy->destroy(copy);
-    throw;
-  }
-  return std::unique_ptr<ModularPipelineBlocks>(new PluginBlock(plugin_, qualified_name_, copy, shared_));
+  ctx.plugin = instance_.plugin();
+  ctx.components = &components;
+  brick_block_state shared_state;
+  shared_state.state = &block_state;
+  shared_state.ctx = &ctx;
+  shared_state.slot_map = &loop_slot_map_;
+  ctx.loop_block_state = &shared_state;
+  ctx.loop_args = &arguments;
+  instance_.check(loop_call(instance_.get(), &ctx), ctx);
 }
 
 }  // namespace brick::host::detail

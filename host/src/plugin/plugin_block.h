@@ -1,29 +1,24 @@
 // PluginBlock: a leaf block whose work is done by a block instance from a
-// plugin. It keeps the plugin alive, converts the instance's declarations
-// once, and runs the instance with a brick_ctx that gives it the state.
+// plugin. It converts the instance's declarations once and runs the instance
+// with a brick_ctx that gives it the pipeline state, or, inside a loop, the
+// loop's block state.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "brick/brick_abi.h"
 #include "brick/host/blocks.h"
 #include "brick/host/block_state_exchange.h"
 #include "declarations.h"
+#include "plugin_instance.h"
 
-namespace brick::host {
-
-class Plugin;
-
-namespace detail {
+namespace brick::host::detail {
 
 class PluginBlock final : public ModularPipelineBlocks {
  public:
-  // Takes ownership of instance (destroyed through its vtable).
-  PluginBlock(std::shared_ptr<const Plugin> plugin, std::string qualified_name, brick_block* instance);
-  ~PluginBlock() override;
-  PluginBlock(const PluginBlock&) = delete;
-  PluginBlock& operator=(const PluginBlock&) = delete;
+  PluginBlock(PluginInstance instance, BlockDeclaration declaration);
 
   std::string class_name() const override { return shared_->name; }
   std::string description() const override { return shared_->description; }
@@ -35,9 +30,10 @@ class PluginBlock final : public ModularPipelineBlocks {
   std::vector<ConfigSpec> expected_configs() const override { return shared_->configs; }
 
   void operator()(Components& components, PipelineState& state) override;
-  std::unique_ptr<ModularPipelineBlocks> clone() const override;
+  void loop_call(Components& components, BlockState& block_state, const Kwargs& args) override;
+  BlockPtr clone() const override { return BlockPtr(new PluginBlock(*this)); }
 
-  const std::string& qualified_name() const { return qualified_name_; }
+  const std::string& qualified_name() const { return instance_.qualified_name(); }
 
  private:
   // What copies of one block share: its declarations, converted once; the
@@ -48,15 +44,17 @@ class PluginBlock final : public ModularPipelineBlocks {
     std::vector<ConfigSpec> configs;
     LeafInterface leaf;
   };
-  PluginBlock(std::shared_ptr<const Plugin> plugin, std::string qualified_name, brick_block* instance,
-              std::shared_ptr<const Shared> shared);
-  static void check_instance(const brick_block* instance, const std::string& qualified_name);
+  PluginBlock(const PluginBlock& other) : instance_(other.instance_), shared_(other.shared_) {}
 
-  std::shared_ptr<const Plugin> plugin_;
-  std::string qualified_name_;
-  brick_block* instance_;
+  PluginInstance instance_;
   std::shared_ptr<const Shared> shared_;
+  // Inside a loop: this block's slots in the loop's block state, for the
+  // slot names last seen (one loop run reuses them every iteration).
+  BlockState::SlotNames loop_slot_names_;
+  std::vector<int32_t> loop_slot_map_;
 };
 
-}  // namespace detail
-}  // namespace brick::host
+// Where each of `leaf`'s slots is in a block state with `names` (-1: absent).
+std::vector<int32_t> slot_map_onto(const std::vector<std::string>& leaf, const std::vector<std::string>& names);
+
+}  // namespace brick::host::detail

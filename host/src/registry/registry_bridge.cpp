@@ -146,8 +146,10 @@ class DeclaredBlock final : public ModularPipelineBlocks {
   std::vector<OutputParam> outputs_list;
   std::vector<ComponentSpec> components;
   std::vector<ConfigSpec> configs;
+  std::string cached_doc;
 
   std::string class_name() const override { return name; }
+  std::string doc() const override { return cached_doc.empty() ? ModularPipelineBlocks::doc() : cached_doc; }
   std::string description() const override { return description_text; }
   std::string model_name() const override { return model; }
   std::vector<InputParam> inputs() const override {
@@ -213,7 +215,8 @@ std::string declaration_json(const ModularPipelineBlocks& block) {
   return json::serialize(decl);
 }
 
-std::unique_ptr<ModularPipelineBlocks> declared_block(const std::string& text, const std::string& qualified_name) {
+std::unique_ptr<ModularPipelineBlocks> declared_block(const std::string& text, const std::string& qualified_name,
+                                                      const std::string& doc) {
   Reader r(qualified_name);
   json::error_code ec;
   json::value root = json::parse(text, ec);
@@ -221,6 +224,7 @@ std::unique_ptr<ModularPipelineBlocks> declared_block(const std::string& text, c
   const json::object& o = r.object(root, "the declaration");
   auto block = std::make_unique<DeclaredBlock>();
   block->qualified_name = qualified_name;
+  block->cached_doc = doc;
   block->name = r.text(o, "name");
   if (block->name.empty()) r.fail("it has no name");
   block->description_text = r.text(o, "description");
@@ -262,7 +266,7 @@ std::unique_ptr<ModularPipelineBlocks> declared_block(const std::string& text, c
   return block;
 }
 
-registry::PluginRecord plugin_record(const Plugin& plugin) {
+registry::PluginRecord plugin_record(const Plugin& plugin, const BlockFactory* factory) {
   registry::PluginRecord r;
   r.path = plugin.path();
   r.abi = plugin.abi().str();
@@ -275,7 +279,9 @@ registry::PluginRecord plugin_record(const Plugin& plugin) {
     b.name = cls.name();
     b.description = cls.description();
     try {
-      b.declaration_json = declaration_json(*cls.create());
+      std::unique_ptr<ModularPipelineBlocks> block = cls.create(Value(), factory);
+      b.declaration_json = declaration_json(*block);
+      b.doc = block->doc();
     } catch (const std::exception& e) {
       // A block that needs constructor arguments has no declaration of its own.
       b.declaration_error = e.what();

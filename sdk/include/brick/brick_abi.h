@@ -1,7 +1,9 @@
 /*
  * brick_abi.h: the stable C ABI between a brick host and its block plugins.
  *
- * Version 1.0. Pure C (C99 and later, C++ compatible). Nothing in this file
+ * Version 1.1 (1.1 added composite blocks, loop wrappers and conditional
+ * selection: the fields and functions marked ABI 1.1). Pure C (C99 and
+ * later, C++ compatible). Nothing in this file
  * depends on LibTorch, the C++ standard library or the compiler's C++ ABI.
  *
  * Rules that keep the ABI stable (docs/abi.md explains each):
@@ -45,7 +47,7 @@
 #include <stdint.h>
 
 #define BRICK_ABI_VERSION_MAJOR 1
-#define BRICK_ABI_VERSION_MINOR 0
+#define BRICK_ABI_VERSION_MINOR 1
 
 /* "BRCK" read as a little-endian uint32: marks a genuine ABI tag. */
 #define BRICK_ABI_MAGIC 0x4B435242u
@@ -209,6 +211,24 @@ typedef struct brick_config_spec {
   const char* description;
 } brick_config_spec;
 
+/* Block kinds (brick_block_decl.kind, ABI 1.1), as in Modular Diffusers. A
+ * composite's sub-blocks are run by the host; a loop wrapper runs them itself
+ * through host->loop_step; a conditional block may choose its branch itself
+ * (brick_block.select_block). */
+#define BRICK_BLOCK_LEAF 0
+#define BRICK_BLOCK_SEQUENTIAL 1  /* SequentialPipelineBlocks */
+#define BRICK_BLOCK_LOOP 2        /* LoopSequentialPipelineBlocks (a loop wrapper) */
+#define BRICK_BLOCK_CONDITIONAL 3 /* ConditionalPipelineBlocks (select_block) */
+#define BRICK_BLOCK_AUTO 4        /* AutoPipelineBlocks (one trigger per branch) */
+
+/* One child of a composite block (ABI 1.1). */
+typedef struct brick_sub_block {
+  uint32_t struct_size;
+  const char* name;        /* its name in the parent, e.g. "text_encoder" */
+  const char* block;       /* "plugin.Block", or "Block" for this plugin's own */
+  const char* config_json; /* constructor arguments (a JSON object), or NULL */
+} brick_sub_block;
+
 /* Everything one block declares. Block state slots are numbered from this:
  * slot i is the i-th distinct name in the sequence of named `inputs`, then
  * `intermediate_inputs`, then `intermediate_outputs`, in declaration order. */
@@ -230,6 +250,27 @@ typedef struct brick_block_decl {
   uint32_t num_intermediate_outputs;
   uint32_t num_expected_components;
   uint32_t num_expected_configs;
+
+  /* --- ABI 1.1: composites. A loop wrapper declares its loop_inputs,
+   * loop_intermediate_inputs, loop_intermediate_outputs and loop components
+   * and configs in the fields above; every other composite leaves them
+   * empty, since its interface is merged from its sub-blocks. */
+  int32_t kind; /* BRICK_BLOCK_* */
+  uint32_t num_sub_blocks;
+  const brick_sub_block* const* sub_blocks; /* in order; a loop's are leaves */
+  /* Conditional: the inputs select_block looks at. Auto: one per sub-block,
+   * in order, a NULL entry marking the default branch. */
+  uint32_t num_block_trigger_inputs;
+  const char* const* block_trigger_inputs;
+  const char* default_block_name; /* conditional only; NULL: may be skipped */
+  /* Sequential: the workflow map as JSON, {"name": {"input": true, ...}} or
+   * {"name": [{...}, {...}]} for alternative spellings; NULL: none. */
+  const char* workflows_json;
+  /* Sequential: when has_outputs is 1, `outputs` replace the merged
+   * intermediate_outputs as the block's outputs (presets return [images]). */
+  int32_t has_outputs;
+  uint32_t num_outputs;
+  const brick_output_param* const* outputs;
 } brick_block_decl;
 
 /* ------------------------------------------------------------------------ */
@@ -249,6 +290,20 @@ struct brick_block {
   /* A deep copy (init_pipeline copies its blocks); *out as for create. */
   brick_status (*clone)(const brick_block* self, brick_ctx* ctx, brick_block** out);
   void (*destroy)(brick_block* self);
+
+  /* --- ABI 1.1 ------------------------------------------------------------
+   * A leaf run inside a loop: __call__(components, block_state, **args).
+   * host->get_block_state returns the loop's shared block state (writes go
+   * straight to it; set_block_state is accepted and does nothing) and
+   * host->loop_args the iteration's arguments. NULL: the block cannot run
+   * inside a loop. */
+  brick_status (*loop_call)(brick_block* self, brick_ctx* ctx);
+  /* A conditional block's select_block(**triggers). triggers: a borrowed dict
+   * {trigger input: value}, None where absent. *out: the name of the branch
+   * to run (the plugin's string, valid until the next select_block call or
+   * destroy), or NULL for "the default". Required for BRICK_BLOCK_CONDITIONAL
+   * (the host refuses such a block without it); unused otherwise. */
+  brick_status (*select_block)(brick_block* self, brick_ctx* ctx, brick_value triggers, const char** out);
 };
 
 /* A block type a plugin exports; the host names it "<plugin>.<name>". */
@@ -367,6 +422,18 @@ typedef struct brick_host_api {
   /* --- components and configs of the running pipeline (borrowed) --------- */
   brick_value (*get_component)(brick_ctx* ctx, const char* name);
   brick_value (*get_config)(brick_ctx* ctx, const char* name);
+
+  /* --- ABI 1.1: loops and progress ---------------------------------------
+   * A loop wrapper's loop_step: runs each of its sub-blocks once, in order,
+   * on state (from get_block_state in this call), with the iteration
+   * arguments args (a borrowed dict such as {"i": 3, "t": <tensor>}, or
+   * NULL). Fails with the first failing sub-block's status and message. */
+  brick_status (*loop_step)(brick_ctx* ctx, brick_block_state* state, brick_value args);
+  /* Inside loop_call: the iteration arguments (a borrowed dict). */
+  brick_value (*loop_args)(brick_ctx* ctx);
+  /* Progress of a long block (a denoising loop): `done` of `total` steps.
+   * The host draws it (a progress bar) or ignores it. */
+  void (*progress)(brick_ctx* ctx, int64_t done, int64_t total);
 } brick_host_api;
 
 /* The plugin's entry point, exported as BRICK_ENTRY_SYMBOL. Returns the

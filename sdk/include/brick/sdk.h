@@ -3,6 +3,7 @@
 #pragma once
 
 #include "brick/sdk/block.h"
+#include "brick/sdk/composite.h"
 #include "brick/sdk/error.h"
 #include "brick/sdk/params.h"
 #include "brick/sdk/state.h"

@@ -38,6 +38,9 @@ class BlockState {
   void set(std::string_view name, Value value, std::vector<Value>* replaced = nullptr);
 
   size_t slot_count() const { return slots_.size(); }
+  // The declared slot names (shared with the interface the state was made
+  // for), or nullptr.
+  const SlotNames& slot_names() const { return slot_names_; }
   const Value* slot(size_t index) const;
   void set_slot(size_t index, Value value, std::vector<Value>* replaced = nullptr);
 

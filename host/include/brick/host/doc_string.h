@@ -21,4 +21,9 @@ std::string format_input_params(const std::vector<InputParam>& params, int inden
 std::string format_output_params(const std::vector<OutputParam>& params, int indent_level = 4,
                                  int max_line_length = 115);
 
+// The Components: and Configs: sections (no blank lines between entries), as
+// doc and the composite reprs show them.
+std::string format_components(const std::vector<ComponentSpec>& components, int indent_level = 4);
+std::string format_configs(const std::vector<ConfigSpec>& configs, int indent_level = 4);
+
 }  // namespace brick::host

@@ -29,7 +29,7 @@ struct LoadFailure {
   std::string reason;
 };
 
-class Host {
+class Host : public BlockFactory {
  public:
   // Loads one plugin file; the same file twice gives the same Plugin. Throws
   // PluginLoadError, also when another file already claimed the plugin name.
@@ -43,10 +43,10 @@ class Host {
 
   // "plugin.Block"; throws Error(BRICK_ERR_NOT_FOUND) listing what is loaded.
   const BlockClass& block_class(std::string_view qualified_name) const;
+  // A block of any loaded plugin; composites find their sub-blocks here too.
   // Unloaded plugins of the registry (use_registry) are loaded here, on
   // the first use of one of their blocks.
-  std::unique_ptr<ModularPipelineBlocks> create_block(std::string_view qualified_name,
-                                                      const Value& config = {}) const;
+  BlockPtr create_block(std::string_view qualified_name, const Value& config = {}) const override;
 
   // --- the registry: knowing blocks without loading their plugins ---------
   // Takes the registry's usable plugins as known: their blocks are listed
@@ -67,7 +67,7 @@ class Host {
   // from the registry's cache when the plugin is not loaded (nothing is
   // opened), else a fresh instance. Throws Error(BRICK_ERR_NOT_FOUND) like
   // block_class.
-  std::unique_ptr<ModularPipelineBlocks> describe_block(std::string_view qualified_name) const;
+  BlockPtr describe_block(std::string_view qualified_name) const;
   // The registry's record of a known plugin, or nullptr.
   const registry::PluginRecord* known_plugin(std::string_view name) const;
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "brick/brick_abi.h"
+#include "brick/host/block_factory.h"
 #include "brick/host/blocks.h"
 #include "brick/host/value.h"
 
@@ -44,8 +45,10 @@ class BlockClass {
   const std::string& description() const { return description_; }
   const Plugin& plugin() const { return *plugin_; }
 
-  // A new block; config holds constructor arguments (a dict) or None.
-  std::unique_ptr<ModularPipelineBlocks> create(const Value& config = {}) const;
+  // A new block; config holds constructor arguments (a dict) or None. A
+  // composite block finds sub-blocks of other plugins through factory.
+  std::unique_ptr<ModularPipelineBlocks> create(const Value& config = {},
+                                                const BlockFactory* factory = nullptr) const;
 
  private:
   friend class Plugin;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "brick/host/block_factory.h"
 #include "brick/host/blocks.h"
 #include "brick/host/plugin.h"
 #include "brick/registry/fingerprint.h"
@@ -34,14 +35,16 @@ registry::RegistryOptions registry_options(std::vector<std::filesystem::path> di
 std::string declaration_json(const ModularPipelineBlocks& block);
 
 // A block made from a cached declaration: it answers every declaration
-// question (inputs, outputs, doc, ...) but cannot run; running or copying
-// it for a pipeline needs the real block (Host::create_block). Throws Error
-// naming `qualified_name` when the JSON is malformed.
+// question (inputs, outputs, doc, ...) but cannot run; running it needs the
+// real block (Host::create_block). `doc`, when given, is the real block's doc
+// text, returned as is. Throws Error naming `qualified_name` when the JSON is
+// malformed.
 std::unique_ptr<ModularPipelineBlocks> declared_block(const std::string& declaration_json,
-                                                      const std::string& qualified_name);
+                                                      const std::string& qualified_name,
+                                                      const std::string& doc = {});
 
 // The record of a loaded plugin, as the scanner reports it (file facts not
-// filled in).
-registry::PluginRecord plugin_record(const Plugin& plugin);
+// filled in). `factory` gives composite blocks their sub-blocks.
+registry::PluginRecord plugin_record(const Plugin& plugin, const BlockFactory* factory = nullptr);
 
 }  // namespace brick::host

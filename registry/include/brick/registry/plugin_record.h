@@ -21,6 +21,9 @@ struct BlockRecord {
   // declaration_error says why).
   std::string declaration_json;
   std::string declaration_error;
+  // The block's doc exactly as its real instance prints it (composites print
+  // more than their merged declaration says); "" when not known.
+  std::string doc;
 };
 
 struct PluginRecord {

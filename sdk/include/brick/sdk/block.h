@@ -18,11 +18,20 @@
 //     }
 //   };
 //
+// A block that runs inside a loop wrapper (sdk/composite.h) implements the
+// loop-block call instead: it gets the loop's block state directly and the
+// iteration's arguments (i, t, ...):
+//
+//   void operator()(brick::Components&, brick::BlockState& block_state, brick::ValueRef args) override {
+//     block_state.set("x", block_state.get<int64_t>("x") + 1);
+//   }
+//
 // Declarations are read once, when the host creates the block. A block that
 // takes constructor arguments gets them as a dict: give it a constructor
 // taking `brick::ValueRef config`.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,10 +40,17 @@
 
 namespace brick {
 
+namespace detail {
+struct CompositeDecl;
+}
+
 class ModularPipelineBlocks {
  public:
   virtual ~ModularPipelineBlocks() = default;
 
+  // The class name doc and reprs print; empty: the name the block is
+  // exported under (blocks configured into several roles may differ).
+  virtual std::string class_name() const { return {}; }
   virtual std::string description() const { return {}; }
   virtual std::string model_name() const { return {}; }
   virtual std::vector<InputParam> inputs() const { return {}; }
@@ -45,8 +61,25 @@ class ModularPipelineBlocks {
   virtual std::vector<ComponentSpec> expected_components() const { return {}; }
   virtual std::vector<ConfigSpec> expected_configs() const { return {}; }
 
-  // __call__(components, state).
-  virtual void operator()(Components& components, PipelineState& state) = 0;
+  // __call__(components, state). A block that only runs inside loops need
+  // not implement it.
+  virtual void operator()(Components& components, PipelineState& state) {
+    (void)components;
+    (void)state;
+    throw Error(BRICK_ERR_UNSUPPORTED, "block '" + block_name() + "' runs only inside a loop");
+  }
+  // __call__(components, block_state, **args) inside a loop wrapper: works
+  // on the loop's block state directly; args is the dict of iteration
+  // arguments the wrapper passed to loop_step.
+  virtual void operator()(Components& components, BlockState& block_state, ValueRef args) {
+    (void)components;
+    (void)block_state;
+    (void)args;
+    throw Error(BRICK_ERR_UNSUPPORTED, "block '" + block_name() + "' cannot run inside a loop");
+  }
+
+  // Composite blocks (sdk/composite.h) describe their structure here.
+  virtual void declare_composite(detail::CompositeDecl& composite) const { (void)composite; }
 
   // Set by the adapter that exports the block; used by get_block_state.
   void bind_slots(const detail::SlotTable* slots) { slots_ = slots; }
@@ -62,6 +95,8 @@ class ModularPipelineBlocks {
     brick_status status = detail::host().set_block_state(state.ctx(), block_state.handle());
     if (status != BRICK_OK) detail::rethrow_host_error(state.ctx(), status);
   }
+
+  std::string block_name() const { return slots_ ? slots_->block_name : std::string("block"); }
 
  private:
   const detail::SlotTable* slots_ = nullptr;

@@ -126,14 +126,18 @@ class Value {
   ValueRef ref() const { return ValueRef(v_); }
   brick_value release() { return std::exchange(v_, nullptr); }
 
-  Value& append(Value item) {
+  // Growing a new list or dict; chains, also on a temporary:
+  //   Value::list().append(1).append(Value::dict().set("t", t))
+  Value& append(Value item) & {
     detail::check(detail::host().value_list_append(v_, item.release()), "list append");
     return *this;
   }
-  Value& set(const char* key, Value item) {
+  Value&& append(Value item) && { return std::move(append(std::move(item))); }
+  Value& set(const char* key, Value item) & {
     detail::check(detail::host().value_dict_set(v_, key, item.release()), "dict set");
     return *this;
   }
+  Value&& set(const char* key, Value item) && { return std::move(set(key, std::move(item))); }
 
  private:
   struct nullptr_tag {};

@@ -23,6 +23,7 @@ template <class B>
 struct BlockInstance : brick_block {
   std::unique_ptr<B> impl;
   std::shared_ptr<const DeclStorage> storage;
+  std::string selected;  // select_block's answer, handed to the host
 
   BlockInstance(std::unique_ptr<B> block, std::shared_ptr<const DeclStorage> decls)
       : brick_block{}, impl(std::move(block)), storage(std::move(decls)) {
@@ -31,6 +32,8 @@ struct BlockInstance : brick_block {
     call = &BlockInstance::call_impl;
     clone = &BlockInstance::clone_impl;
     destroy = &BlockInstance::destroy_impl;
+    loop_call = &BlockInstance::loop_call_impl;
+    if constexpr (std::is_base_of_v<ConditionalPipelineBlocks, B>) select_block = &BlockInstance::select_block_impl;
     impl->bind_slots(storage->slots());
   }
 
@@ -40,7 +43,30 @@ struct BlockInstance : brick_block {
     return guard(ctx, [&] {
       Components components(ctx);
       PipelineState state(ctx);
-      (*instance->impl)(components, state);
+      static_cast<ModularPipelineBlocks&>(*instance->impl)(components, state);
+    });
+  }
+
+  static brick_status loop_call_impl(brick_block* self, brick_ctx* ctx) {
+    auto* instance = static_cast<BlockInstance*>(self);
+    CurrentCtx scope(ctx);
+    return guard(ctx, [&] {
+      brick_block_state* handle = nullptr;
+      brick_status status = host().get_block_state(ctx, &handle);
+      if (status != BRICK_OK) rethrow_host_error(ctx, status);
+      Components components(ctx);
+      BlockState block_state(handle, instance->storage->slots());
+      static_cast<ModularPipelineBlocks&>(*instance->impl)(components, block_state, ValueRef(host().loop_args(ctx)));
+    });
+  }
+
+  static brick_status select_block_impl(brick_block* self, brick_ctx* ctx, brick_value triggers, const char** out) {
+    auto* instance = static_cast<BlockInstance*>(self);
+    CurrentCtx scope(ctx);
+    return guard(ctx, [&] {
+      std::optional<std::string> chosen = instance->impl->select_block(ValueRef(triggers));
+      instance->selected = chosen ? *chosen : std::string();
+      *out = chosen ? instance->selected.c_str() : nullptr;
     });
   }
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "brick/sdk/block.h"
+#include "brick/sdk/composite.h"
 
 namespace brick::detail {
 
@@ -49,6 +49,37 @@ inline brick_component_spec to_c(const ComponentSpec& s) {
   return c;
 }
 
+inline brick_sub_block to_c(const SubBlock& b) {
+  brick_sub_block c{};
+  c.name = b.name.c_str();
+  c.block = b.block.c_str();
+  c.config_json = c_str_or_null(b.config_json);
+  return c;
+}
+
+// {"name": [{"input": true, ...}, ...]}: the workflow map as JSON.
+inline std::string workflows_json(const std::vector<Workflow>& workflows) {
+  if (workflows.empty()) return {};
+  std::string out = "{";
+  for (size_t w = 0; w < workflows.size(); ++w) {
+    if (w) out += ", ";
+    json_text::append_string(out, workflows[w].name);
+    out += ": [";
+    const auto& alternatives = workflows[w].alternatives;
+    for (size_t a = 0; a < alternatives.size(); ++a) {
+      out += a ? ", {" : "{";
+      for (size_t i = 0; i < alternatives[a].size(); ++i) {
+        if (i) out += ", ";
+        json_text::append_string(out, alternatives[a][i]);
+        out += ": true";
+      }
+      out += "}";
+    }
+    out += "]";
+  }
+  return out + "}";
+}
+
 inline brick_config_spec to_c(const ConfigSpec& s) {
   brick_config_spec c{};
   c.name = s.name.c_str();
@@ -86,14 +117,16 @@ class CArray {
 class DeclStorage {
  public:
   DeclStorage(const std::string& class_name, const ModularPipelineBlocks& block)
-      : name_(class_name),
+      : name_(block.class_name().empty() ? class_name : block.class_name()),
         description_(block.description()),
         model_name_(block.model_name()),
         inputs_(block.inputs()),
         intermediate_inputs_(block.intermediate_inputs()),
         outputs_(block.intermediate_outputs()),
         components_(block.expected_components()),
-        configs_(block.expected_configs()) {
+        configs_(block.expected_configs()),
+        composite_(composite_of(block)),
+        workflows_json_(workflows_json(composite_.workflows)) {
     decl_.struct_size = sizeof decl_;
     decl_.name = name_.c_str();
     decl_.description = c_str_or_null(description_);
@@ -108,8 +141,19 @@ class DeclStorage {
     decl_.num_expected_components = c_components_.size();
     decl_.expected_configs = c_configs_.data();
     decl_.num_expected_configs = c_configs_.size();
+    decl_.kind = composite_.kind;
+    decl_.sub_blocks = c_sub_blocks_.data();
+    decl_.num_sub_blocks = c_sub_blocks_.size();
+    for (const auto& t : composite_.block_trigger_inputs) triggers_.push_back(t ? t->c_str() : nullptr);
+    decl_.block_trigger_inputs = triggers_.data();
+    decl_.num_block_trigger_inputs = static_cast<uint32_t>(triggers_.size());
+    decl_.default_block_name = composite_.default_block_name ? composite_.default_block_name->c_str() : nullptr;
+    decl_.workflows_json = c_str_or_null(workflows_json_);
+    decl_.has_outputs = composite_.outputs ? 1 : 0;
+    decl_.outputs = c_pipeline_outputs_.data();
+    decl_.num_outputs = c_pipeline_outputs_.size();
 
-    slots_.block_name = class_name;
+    slots_.block_name = name_;
     auto add_slot = [this](const std::string& n) {
       if (slots_.find(n) < 0) slots_.names.push_back(n);
     };
@@ -124,17 +168,29 @@ class DeclStorage {
   const SlotTable* slots() const { return &slots_; }
 
  private:
+  static CompositeDecl composite_of(const ModularPipelineBlocks& block) {
+    CompositeDecl c;
+    block.declare_composite(c);
+    return c;
+  }
+
   // The C++ declarations first: the C forms below point into them.
   std::string name_, description_, model_name_;
   std::vector<InputParam> inputs_, intermediate_inputs_;
   std::vector<OutputParam> outputs_;
   std::vector<ComponentSpec> components_;
   std::vector<ConfigSpec> configs_;
+  CompositeDecl composite_;
+  std::string workflows_json_;
+  std::vector<OutputParam> pipeline_outputs_{composite_.outputs ? *composite_.outputs : std::vector<OutputParam>{}};
   CArray<brick_input_param> c_inputs_{inputs_};
   CArray<brick_input_param> c_intermediate_inputs_{intermediate_inputs_};
   CArray<brick_output_param> c_outputs_{outputs_};
   CArray<brick_component_spec> c_components_{components_};
   CArray<brick_config_spec> c_configs_{configs_};
+  CArray<brick_sub_block> c_sub_blocks_{composite_.sub_blocks};
+  CArray<brick_output_param> c_pipeline_outputs_{pipeline_outputs_};
+  std::vector<const char*> triggers_;
   brick_block_decl decl_{};
   SlotTable slots_;
 };

@@ -1,0 +1,43 @@
+#include "brick/host/workflow.h"
+
+namespace brick::host {
+
+bool truthy(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::None: return false;
+    case Value::Kind::Bool: return v.as_bool();
+    case Value::Kind::Int: return v.as_int() != 0;
+    case Value::Kind::Float: return v.as_float() != 0.0;
+    case Value::Kind::String: return !v.as_string().empty();
+    case Value::Kind::List: return !v.as_list().empty();
+    case Value::Kind::Dict: return !v.as_dict().empty();
+    case Value::Kind::Tensor: return true;
+  }
+  return false;
+}
+
+std::string format_workflow(const WorkflowMap& workflows) {
+  std::string out = "Supported workflows:";
+  for (const Workflow& w : workflows) {
+    std::vector<std::string> requires_;
+    for (const Kwargs& alternative : w.alternatives) {
+      std::string fragment;
+      for (const auto& [trigger, v] : alternative) {
+        if (!truthy(v)) continue;
+        if (!fragment.empty()) fragment += ", ";
+        fragment += "`" + trigger + "`";
+      }
+      if (!fragment.empty()) requires_.push_back(std::move(fragment));
+    }
+    out += "\n  - `" + w.name + "`: ";
+    if (requires_.empty()) {
+      out += "default (no additional inputs required)";
+    } else {
+      out += "requires ";
+      for (size_t i = 0; i < requires_.size(); ++i) out += (i ? " or " : "") + requires_[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace brick::host

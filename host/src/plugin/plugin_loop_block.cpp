@@ -1,0 +1,53 @@
+#include "plugin_loop_block.h"
+
+#include "call_context.h"
+#include "plugin_block.h"
+
+namespace brick::host::detail {
+
+namespace {
+// Slot names as brick_block_decl numbers them: the distinct names of the
+// named inputs, then the intermediate inputs, then the outputs.
+std::vector<std::string> declared_slots(const BlockDeclaration& d) {
+  std::vector<std::string> names;
+  auto add = [&names](const std::string& n) {
+    for (const std::string& m : names) {
+      if (m == n) return;
+    }
+    names.push_back(n);
+  };
+  for (const InputParam& p : d.inputs) {
+    if (p.name) add(*p.name);
+  }
+  for (const InputParam& p : d.intermediate_inputs) {
+    if (p.name) add(*p.name);
+  }
+  for (const OutputParam& o : d.outputs) add(o.name);
+  return names;
+}
+}  // namespace
+
+PluginLoopBlocks::PluginLoopBlocks(PluginInstance instance, BlockDeclaration declaration, NamedBlocks sub_blocks)
+    : LoopSequentialPipelineBlocks(std::move(sub_blocks)), instance_(std::move(instance)) {
+  std::vector<std::string> own = declared_slots(declaration);
+  shared_ = std::make_shared<const Shared>(Shared{std::move(declaration), std::move(own)});
+}
+
+void PluginLoopBlocks::operator()(Components& components, PipelineState& state) {
+  check_leaf_sub_blocks();
+  // The merged interface of this run (sub-blocks may have been edited since
+  // the last one); the plugin's get_block_state sees it through its own slots.
+  LeafInterface merged = leaf_interface();
+  std::vector<int32_t> slot_map = slot_map_onto(shared_->own_slots, *merged.slot_names);
+
+  brick_ctx ctx;
+  ctx.plugin = instance_.plugin();
+  ctx.leaf = &merged;
+  ctx.state = &state;
+  ctx.components = &components;
+  ctx.slot_map = &slot_map;
+  ctx.loop = this;
+  instance_.check(instance_.get()->call(instance_.get(), &ctx), ctx);
+}
+
+}  // namespace brick::host::detail
