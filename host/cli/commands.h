@@ -20,17 +20,35 @@ int inspect_command(const InspectOptions& options);
 
 struct RunOptions {
   PluginSearch search;
-  std::string target;                    // plugin.Block
+  std::string target;                    // plugin.Block or a pipeline file
   std::vector<std::string> assignments;  // NAME=VALUE
-  std::vector<std::string> outputs;      // --output NAME; default: the block's outputs
-  bool print_state = false;              // --state: the whole PipelineState
+  std::vector<std::string> outputs;      // --output NAME; default: the pipeline's outputs
+  std::string workflow;                  // --workflow NAME
   std::string lock;                      // --lock FILE (or BRICK_LOCK): refuse changed plugins
+  bool print_state = false;              // --state: the whole PipelineState
 };
 int run_command(const RunOptions& options);
 
+struct DocOptions {
+  PluginSearch search;
+  std::string target;
+  std::string workflow;
+  bool repr = false;  // --repr: the blocks' repr instead of their doc
+};
+int doc_command(const DocOptions& options);
+
+struct GraphOptions {
+  PluginSearch search;
+  std::string target;
+  std::string workflow;
+  std::string format = "dot";  // dot | mermaid
+  std::string output;          // a file; default: stdout
+};
+int graph_command(const GraphOptions& options);
+
 struct LockOptions {
   PluginSearch search;
-  std::vector<std::string> names;  // plugins or blocks (plugin.Block) to lock
+  std::vector<std::string> names;  // plugins, blocks (plugin.Block) or pipeline files to lock
   std::string output = "brick.lock";
 };
 int lock_command(const LockOptions& options);

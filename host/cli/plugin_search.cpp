@@ -24,6 +24,11 @@ void PluginSearch::load_for(host::Host& host, const std::string& plugin_name) co
   load_dirs(host);
 }
 
+void PluginSearch::load_all(host::Host& host) const {
+  for (const auto& file : files) host.load_plugin(file);
+  load_dirs(host);
+}
+
 std::vector<host::LoadFailure> PluginSearch::load_dirs(host::Host& host) const {
   std::vector<std::filesystem::path> existing;
   std::error_code ec;

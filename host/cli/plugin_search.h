@@ -23,6 +23,9 @@ struct PluginSearch {
   // `plugin_name` from the search folders: <dir>/<name>.so first, every
   // plugin of the folders when that does not find it.
   void load_for(host::Host& host, const std::string& plugin_name) const;
+  // Loads the --plugin files, then every plugin of the search folders;
+  // a plugin that fails to load is reported and skipped.
+  void load_all(host::Host& host) const;
 
   // The registry over the --plugin files and the search folders, with the
   // default cache; its warnings are logged.

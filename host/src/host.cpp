@@ -197,7 +197,6 @@ std::vector<std::string> Host::block_names() const {
     if (loaded) continue;
     for (const auto& block : record.blocks) names.push_back(record.name + "." + block.name);
   }
-  std::sort(names.begin(), names.end());
   return names;
 }
 

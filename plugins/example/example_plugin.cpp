@@ -3,8 +3,12 @@
 
 #include "affine.h"
 #include "random_latents.h"
+#include "repeat.h"
+#include "update.h"
 
-BRICK_PLUGIN("example", "0.1.0", "Example blocks: an affine transform and seeded random latents") {
+BRICK_PLUGIN("example", "0.2.0", "Example blocks: an affine transform, seeded random latents, a loop") {
   plugin.add<example::Affine>("Affine", "y = scale * x + shift");
   plugin.add<example::RandomLatents>("RandomLatents", "seeded Gaussian latents");
+  plugin.add<example::Update>("Update", "latents = scale * latents + shift (also inside loops)");
+  plugin.add<example::Repeat>("Repeat", "a loop wrapper: runs its sub-blocks num_steps times");
 }

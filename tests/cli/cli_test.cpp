@@ -1,7 +1,6 @@
 // The brick command, run as a user runs it.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-
 #include <unistd.h>
 
 #include <array>
@@ -49,13 +48,13 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }  // namespace
 
 TEST(Cli, EverySubcommandHasHelp) {
-  for (const char* args : {"--help", "run --help", "inspect --help"}) {
+  for (const char* args : {"--help", "run --help", "inspect --help", "doc --help", "graph --help"}) {
     Result r = brick(args);
     EXPECT_EQ(r.status, 0) << args;
     EXPECT_TRUE(contains(r.output, "Usage:")) << r.output;
   }
   EXPECT_TRUE(contains(brick("run --help").output, "NAME=VALUE"));
-  EXPECT_TRUE(contains(brick("--version").output, "brick 0.1.0 (ABI 1.0)"));
+  EXPECT_TRUE(contains(brick("--version").output, "brick 0.1.0 (ABI 1.1)"));
 }
 
 TEST(Cli, UsageErrorsExitWithTwo) {
@@ -64,7 +63,7 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_TRUE(contains(r.output, "A subcommand is required")) << r.output;
   r = brick("run");
   EXPECT_EQ(r.status, 2);
-  EXPECT_TRUE(contains(r.output, "BLOCK is required")) << r.output;
+  EXPECT_TRUE(contains(r.output, "TARGET is required")) << r.output;
   EXPECT_EQ(brick("run example.Affine --no-such-option").status, 2);
 }
 
@@ -121,8 +120,8 @@ TEST(Cli, ReportsUnknownBlocksWithWhatIsLoaded) {
   Result r = brick("run example.Nope");
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(contains(r.output, "error: unknown block 'example.Nope'")) << r.output;
-  EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents)")) << r.output;
-  EXPECT_EQ(brick("run Nope").output, "error: expected a block named plugin.Block, got 'Nope'\n");
+  EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents, Update, Repeat)")) << r.output;
+  EXPECT_EQ(brick("run Nope").output, "error: expected a block named plugin.Block or a pipeline file (.json), got 'Nope'\n");
 }
 
 TEST(Cli, InspectPrintsMetadataAndDocs) {
@@ -154,6 +153,42 @@ TEST(Cli, ABrokenPluginOnTheSearchPathDoesNotStopTheOthers) {
   EXPECT_EQ(r.status, 0) << r.output;
   r = brick("run test_portable.Double 'x=tensor([2.0])' -P " TEST_PLUGIN_DIR " -o y");
   EXPECT_EQ(r.status, 0) << r.output;
+}
+
+TEST(Cli, RunsDocumentsAndDrawsAPipelineFile) {
+  const std::string file = BRICK_SOURCE_DIR "/pipelines/example.json";
+  Result r = brick("run " + file + " seed=3 num_steps=2");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "latents = Tensor(dtype=torch.float32, shape=torch.Size([1, 4, 2, 2]))")) << r.output;
+
+  r = brick("doc " + file);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "class ExampleBlocks\n")) << r.output;
+  EXPECT_TRUE(contains(r.output, "      num_steps (`int`, *optional*, defaults to 10):")) << r.output;
+  EXPECT_TRUE(contains(brick("doc --repr " + file).output, "    [1] relax (Repeat)\n"));
+
+  r = brick("graph " + file);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "digraph pipeline {")) << r.output;
+  EXPECT_TRUE(contains(r.output, "n0 -> n2 [label=\"latents\"];")) << r.output;
+  r = brick("graph --format mermaid " + file);
+  EXPECT_TRUE(contains(r.output, "flowchart TD\n")) << r.output;
+  EXPECT_TRUE(contains(r.output, "n0 -->|\"latents\"| n2")) << r.output;
+}
+
+TEST(Cli, APipelineFileErrorNamesTheFileAndThePath) {
+  char path[] = "/tmp/brick_cli_pipeline_XXXXXX.json";
+  int fd = mkstemps(path, 5);
+  ASSERT_GE(fd, 0);
+  const std::string text = R"({"brick_pipeline": 1, "blocks": {"sequential": {"a": "example.NoSuchBlock"}}})";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  Result r = brick(std::string("run ") + path);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(contains(r.output, std::string(path) + ": at blocks.sequential.a: unknown block 'example.NoSuchBlock'"))
+      << r.output;
+  EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents, Update, Repeat)")) << r.output;
+  unlink(path);
 }
 
 namespace {
@@ -207,6 +242,47 @@ TEST(CliRegistry, ALockedPluginThatChangedIsRefusedByName) {
   EXPECT_TRUE(contains(r.output, "but the lock file " + lock + " requires")) << r.output;
   // Without the lock it runs the new one.
   EXPECT_EQ(brick("run reg_versioned.Echo x=3 -P " + dir.string()).status, 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliRegistry, APipelineFileIsLockedAndItsRequirementsChecked) {
+  auto dir = kScratch / "pipeline";
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(REGISTRY_TEST_PLUGIN_DIR "/reg_v1.so", dir / "plugins/versioned.so",
+                             std::filesystem::copy_options::overwrite_existing);
+  auto write = [&](const std::string& name, const std::string& requirement) {
+    std::string path = (dir / name).string();
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fprintf(f,
+                 "{\"brick_pipeline\": 1, \"plugin_dirs\": [\"plugins\"], \"requires\": {\"reg_versioned\": \"%s\"},\n"
+                 " \"blocks\": {\"sequential\": {\"echo\": \"reg_versioned.Echo\"}}}\n",
+                 requirement.c_str());
+    std::fclose(f);
+    return path;
+  };
+  std::string ok = write("ok.json", ">=1.0, <3");
+  std::string too_old = write("too_old.json", ">=2");
+  Result r = brick("run " + ok + " x=5");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "y = 5\n");
+  r = brick("run " + too_old + " x=5");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "plugin 'reg_versioned' is version 1.0.0, which does not satisfy the requirement '>=2'"))
+      << r.output;
+
+  std::string lock = (dir / "brick.lock").string();
+  r = brick("lock -o " + lock + " " + ok);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "locked reg_versioned 1.0.0 fnv1a64:")) << r.output;
+  EXPECT_EQ(brick("run --lock " + lock + " " + ok + " x=5").status, 0);
+  std::filesystem::copy_file(REGISTRY_TEST_PLUGIN_DIR "/reg_v2.so", dir / "plugins/versioned.so",
+                             std::filesystem::copy_options::overwrite_existing);
+  r = brick("run " + ok + " x=5", "BRICK_LOCK=" + lock);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "plugin 'reg_versioned' at ")) << r.output;
 }
 
 }  // namespace

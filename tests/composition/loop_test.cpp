@@ -107,7 +107,7 @@ TEST(Loop, ABlockWithoutALoopCallIsRefusedInsideALoop) {
   auto loop = seed_loop();
   loop->sub_blocks().set("plain", test_host().create_block("test_blocks.PassThrough"));
   try {
-    loop->init_pipeline()({{"num_steps", Value(1)}, {"x", Value(0)}, {"a", Value(1)}});
+    loop->init_pipeline()({{"num_steps", Value(1)}, {"x", Value(0)}, {"a", Value(1)}, {"b", Value(1)}});
     FAIL();
   } catch (const host::Error& e) {
     EXPECT_NE(std::string(e.what()).find("'PassThrough' cannot run inside a loop"), std::string::npos) << e.what();

@@ -1,5 +1,7 @@
 #include "brick/host/workflow.h"
 
+#include "brick/host/error.h"
+
 namespace brick::host {
 
 bool truthy(const Value& v) {
@@ -14,6 +16,32 @@ bool truthy(const Value& v) {
     case Value::Kind::Tensor: return true;
   }
   return false;
+}
+
+WorkflowMap parse_workflow_map(const Value& map) {
+  if (map.kind() != Value::Kind::Dict) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, std::string("a workflow map is an object, not ") + map.kind_name());
+  }
+  WorkflowMap workflows;
+  for (const auto& [name, entry] : map.as_dict()) {
+    Workflow w{name, {}};
+    if (entry.kind() == Value::Kind::Dict) {
+      w.alternatives.push_back(entry.as_dict());
+    } else if (entry.kind() == Value::Kind::List && !entry.as_list().empty()) {
+      for (const Value& alternative : entry.as_list()) {
+        if (alternative.kind() != Value::Kind::Dict) {
+          throw Error(BRICK_ERR_INVALID_ARGUMENT, "workflow '" + name + "' lists a " + alternative.kind_name() +
+                                                      " among its alternatives (expected objects)");
+        }
+        w.alternatives.push_back(alternative.as_dict());
+      }
+    } else {
+      throw Error(BRICK_ERR_INVALID_ARGUMENT,
+                  "workflow '" + name + "' must be an object of trigger inputs or a non-empty list of them");
+    }
+    workflows.push_back(std::move(w));
+  }
+  return workflows;
 }
 
 std::string format_workflow(const WorkflowMap& workflows) {

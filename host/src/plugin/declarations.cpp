@@ -96,26 +96,13 @@ ConfigSpec read_config(const brick_config_spec& c, uint32_t i, const std::string
   return s;
 }
 
-// {"name": {"input": true}} or {"name": [{...}, {...}]}.
 WorkflowMap read_workflows(const char* json, const std::string& block) {
-  Value map = json_field(json, block, "the workflow map");
-  if (map.kind() != Value::Kind::Dict) bad(block, "the workflow map is not a JSON object");
-  WorkflowMap workflows;
-  for (const auto& [name, entry] : map.as_dict()) {
-    Workflow w{name, {}};
-    if (entry.kind() == Value::Kind::Dict) {
-      w.alternatives.push_back(entry.as_dict());
-    } else if (entry.kind() == Value::Kind::List && !entry.as_list().empty()) {
-      for (const Value& alternative : entry.as_list()) {
-        if (alternative.kind() != Value::Kind::Dict) bad(block, "workflow '" + name + "' lists a non-object");
-        w.alternatives.push_back(alternative.as_dict());
-      }
-    } else {
-      bad(block, "workflow '" + name + "' must be an object of trigger inputs or a non-empty list of them");
-    }
-    workflows.push_back(std::move(w));
+  try {
+    return parse_workflow_map(json_field(json, block, "the workflow map"));
+  } catch (const Error& e) {
+    if (e.status() == BRICK_ERR_BAD_PLUGIN) throw;
+    bad(block, e.what());
   }
-  return workflows;
 }
 
 void read_composite(const brick_block_decl& decl, const std::string& block, BlockDeclaration& out) {

@@ -87,6 +87,27 @@ Value parse_json(std::string_view text) {
   return from_json(j);
 }
 
+Value parse_json_document(std::string_view text, std::string_view origin) {
+  boost::json::stream_parser parser;
+  boost::system::error_code ec;
+  size_t consumed = parser.write(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < consumed && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, std::string(origin) + ":" + std::to_string(line) + ":" +
+                                                std::to_string(column) + ": invalid JSON (" + ec.message() + ")");
+  }
+  return from_json(parser.release());
+}
+
 std::string to_json(const Value& value) {
   std::string out;
   write_json(out, value);

@@ -61,7 +61,8 @@ class Host : public BlockFactory {
   // when it knows the file, so the library is never opened; otherwise it is
   // checked right after opening, before any block is used.
   void use_lock(registry::LockFile lock);
-  // "plugin.Block" of every block, loaded or known, sorted.
+  // "plugin.Block" of every block: the loaded plugins' in load order, then
+  // the known ones' in search order; each plugin's blocks in its own order.
   std::vector<std::string> block_names() const;
   // A block that answers the declaration questions (inputs, outputs, doc):
   // from the registry's cache when the plugin is not loaded (nothing is

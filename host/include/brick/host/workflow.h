@@ -19,6 +19,11 @@ struct Workflow {
 };
 using WorkflowMap = std::vector<Workflow>;
 
+// A workflow map from its JSON form: {"name": {"input": true, ...}} or
+// {"name": [{...}, {...}]} for alternative spellings. Throws
+// Error(BRICK_ERR_INVALID_ARGUMENT) saying which workflow is malformed.
+WorkflowMap parse_workflow_map(const Value& json);
+
 // "Supported workflows:" and one line per workflow, as the doc shows it.
 std::string format_workflow(const WorkflowMap& workflows);
 
