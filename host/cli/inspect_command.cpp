@@ -122,7 +122,7 @@ int inspect_command(const InspectOptions& options) {
   if (!options.plugin.empty() && std::filesystem::is_regular_file(options.plugin, ec)) {
     // A file: loaded here, to show exactly what this host makes of it.
     std::shared_ptr<host::Plugin> plugin = host.load_plugin(options.plugin);
-    registry::PluginRecord record = host::plugin_record(*plugin);
+    registry::PluginRecord record = host::plugin_record(*plugin, &host);
     if (options.json) {
       std::cout << registry::record_to_json(record) << "\n";
     } else {
@@ -151,6 +151,21 @@ int inspect_command(const InspectOptions& options) {
     for (const auto& m : matches) which += "\n  " + m.qualified_name() + " (" + m.plugin->path.string() + ")";
     throw host::Error(BRICK_ERR_INVALID_ARGUMENT,
                       "block name '" + options.plugin + "' is provided by several plugins; name one as plugin.Block:" + which);
+  }
+  // A plugin the registry could not scan (no scanner at hand) is looked for
+  // directly.
+  try {
+    options.search.load_for(host, options.plugin);
+  } catch (const host::Error&) {
+  }
+  if (std::shared_ptr<host::Plugin> plugin = host.find_plugin(options.plugin)) {
+    registry::PluginRecord record = host::plugin_record(*plugin, &host);
+    if (options.json) {
+      std::cout << registry::record_to_json(record) << "\n";
+    } else {
+      print_plugin(record, host);
+    }
+    return 0;
   }
   std::string message = "no plugin named '" + options.plugin + "', nor a block of that name, on the search path";
   if (!registry.bad_plugins().empty()) {

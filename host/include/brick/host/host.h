@@ -53,7 +53,8 @@ class Host : public BlockFactory {
   // (block_names), described (describe_block) and validated from their
   // cached declarations without opening a library; a library is loaded on
   // the first block_class / create_block of one of its blocks. Loaded
-  // plugins take precedence over known ones of the same name.
+  // plugins take precedence over known ones of the same name. Call it before
+  // the host is shared between threads.
   void use_registry(const registry::Registry& registry);
   // From now on, refuses to load a plugin the lock lists whose file's content
   // hash differs from the locked one (a PluginLoadError naming the plugin,
