@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   // stdout lands on stderr instead of corrupting them.
   int reports = ::dup(1);
   if (reports < 0 || ::dup2(2, 1) < 0) return 2;
+  // Ready: the parent's per-plugin deadlines start now, not counting this
+  // process's own start (loading LibTorch takes seconds on a busy machine).
+  write_all(reports, "{\"scanner\":\"ready\"}\n");
   for (int i = 1; i < argc; ++i) {
     brick::registry::PluginRecord record;
     try {

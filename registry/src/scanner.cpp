@@ -205,6 +205,17 @@ std::vector<ScanOutcome> scan_plugins(const std::vector<fs::path>& files, const 
   while (next < files.size()) {
     std::vector<fs::path> rest(files.begin() + static_cast<std::ptrdiff_t>(next), files.end());
     Child child(options.scanner, rest);
+    std::string ready;
+    if (!child.next_line(ready, Clock::now() + options.startup_timeout) || ready != "{\"scanner\":\"ready\"}") {
+      bool timed_out = child.timed_out();
+      std::string how = child.finish(true);
+      std::string why = "the plugin scanner " + options.scanner.string() +
+                        (timed_out ? " did not start within " + std::to_string(options.startup_timeout.count()) + " ms"
+                                   : " failed to start (" + how + ")");
+      std::string last_words = tail_of(child.stderr_text());
+      if (!last_words.empty()) why += ": " + last_words;
+      throw RegistryError(why);
+    }
     bool broke = false;
     while (next < files.size()) {
       std::string line;

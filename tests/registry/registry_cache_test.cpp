@@ -218,3 +218,23 @@ TEST(RegistryNames, ABareBlockNameFindsItInEveryPlugin) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(RegistryScan, AScannerThatCannotStartBlamesNoPlugin) {
+  PluginFolder folder;
+  folder.put("reg_good");
+  auto options = folder.options();
+  options.scan.scanner = "/bin/false";  // exits at once, never ready
+  Registry broken(options);
+  EXPECT_TRUE(broken.plugins().empty());
+  EXPECT_TRUE(broken.bad_plugins().empty());
+  ASSERT_EQ(broken.warnings().size(), 1u);
+  EXPECT_NE(broken.warnings()[0].find("failed to start (exit status 1)"), std::string::npos) << broken.warnings()[0];
+  // Nothing was remembered: with a working scanner the plugin is found.
+  Registry fixed(folder.options());
+  EXPECT_EQ(fixed.stats().scanned, 1u);
+  EXPECT_NE(fixed.find_plugin("reg_good"), nullptr);
+}
+
+}  // namespace

@@ -22,9 +22,11 @@ std::filesystem::path default_scanner_path();
 
 struct ScanOptions {
   std::filesystem::path scanner = default_scanner_path();
-  // How long one plugin may take to load before the child is killed (the
-  // first one's time includes the child's own start).
+  // How long one plugin may take to load before the child is killed.
   std::chrono::milliseconds timeout{30000};
+  // How long the child may take to start (load libbrick and LibTorch) and
+  // say it is ready; not charged to any plugin.
+  std::chrono::milliseconds startup_timeout{120000};
 };
 
 struct ScanOutcome {
@@ -36,7 +38,7 @@ struct ScanOutcome {
 };
 
 // One outcome per file, in order. Throws RegistryError only when the scanner
-// itself cannot be started.
+// itself cannot be started or dies before it is ready.
 std::vector<ScanOutcome> scan_plugins(const std::vector<std::filesystem::path>& files, const ScanOptions& options);
 
 }  // namespace brick::registry
