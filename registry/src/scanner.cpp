@@ -206,9 +206,11 @@ std::vector<ScanOutcome> scan_plugins(const std::vector<fs::path>& files, const 
     std::vector<fs::path> rest(files.begin() + static_cast<std::ptrdiff_t>(next), files.end());
     Child child(options.scanner, rest);
     std::string ready;
-    if (!child.next_line(ready, Clock::now() + options.startup_timeout) || ready != "{\"scanner\":\"ready\"}") {
+    bool got_line = child.next_line(ready, Clock::now() + options.startup_timeout);
+    if (!got_line || ready != "{\"scanner\":\"ready\"}") {
       bool timed_out = child.timed_out();
-      std::string how = child.finish(true);
+      // Still running after a wrong first line or past the deadline: kill it.
+      std::string how = child.finish(timed_out || got_line);
       std::string why = "the plugin scanner " + options.scanner.string() +
                         (timed_out ? " did not start within " + std::to_string(options.startup_timeout.count()) + " ms"
                                    : " failed to start (" + how + ")");
