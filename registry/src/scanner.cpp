@@ -66,18 +66,21 @@ std::string tail_of(const std::string& err) {
 // must die by the plugin's own signal (AddressSanitizer would otherwise turn
 // a SIGSEGV into a report and exit status 1, hiding what happened).
 std::vector<std::string> child_environment() {
+  static const char* const kFlags = "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0";
   std::vector<std::string> env;
-  std::string asan = "ASAN_OPTIONS=";
+  std::string asan = "ASAN_OPTIONS=", ubsan = "UBSAN_OPTIONS=";
   for (char** e = environ; *e; ++e) {
     std::string entry = *e;
     if (entry.rfind(asan, 0) == 0) {
       asan = entry + ":";
+    } else if (entry.rfind(ubsan, 0) == 0) {
+      ubsan = entry + ":";
     } else {
       env.push_back(std::move(entry));
     }
   }
-  asan += "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0";
-  env.push_back(std::move(asan));
+  env.push_back(asan + kFlags);
+  env.push_back(ubsan + kFlags);
   return env;
 }
 

@@ -9,6 +9,7 @@
 #include <brick/brick_abi.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -29,8 +30,10 @@ static const brick_host_api* host;
 __attribute__((constructor)) static void on_load(void) {
   setenv("BRICK_TEST_LOADED_" TEXT(PLUGIN_NAME), "1", 1);
 #if defined(CRASH_SEGV)
-  volatile int* nowhere = NULL;
-  *nowhere = 1;
+  /* An unmapped address near 0 but not NULL: a sanitizer build's null check
+   * would report a store to NULL and exit instead of letting it fault. */
+  volatile uintptr_t nowhere = 16;
+  *(volatile int*)nowhere = 1;
 #elif defined(CRASH_ABORT)
   abort();
 #elif defined(CRASH_HANG)
