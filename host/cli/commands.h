@@ -10,7 +10,11 @@ namespace brick::cli {
 
 struct InspectOptions {
   PluginSearch search;
-  std::string plugin;  // a plugin file, or the name of a plugin on the search path
+  // A plugin file, a plugin's name, a block's name (plugin.Block or a bare
+  // Block), or "" for everything found.
+  std::string plugin;
+  bool json = false;  // --json: machine-readable
+  bool bad = false;   // --bad: the plugins remembered as bad, and why
 };
 int inspect_command(const InspectOptions& options);
 
@@ -20,6 +24,7 @@ struct RunOptions {
   std::vector<std::string> assignments;  // NAME=VALUE
   std::vector<std::string> outputs;      // --output NAME; default: the pipeline's outputs
   std::string workflow;                  // --workflow NAME
+  std::string lock;                      // --lock FILE (or BRICK_LOCK): refuse changed plugins
   bool print_state = false;              // --state: the whole PipelineState
 };
 int run_command(const RunOptions& options);
@@ -40,5 +45,12 @@ struct GraphOptions {
   std::string output;          // a file; default: stdout
 };
 int graph_command(const GraphOptions& options);
+
+struct LockOptions {
+  PluginSearch search;
+  std::vector<std::string> names;  // plugins, blocks (plugin.Block) or pipeline files to lock
+  std::string output = "brick.lock";
+};
+int lock_command(const LockOptions& options);
 
 }  // namespace brick::cli

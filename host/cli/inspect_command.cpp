@@ -1,44 +1,177 @@
-// brick inspect PLUGIN: a plugin's metadata, then the doc of each block.
+// brick inspect [NAME] [--json] [--bad]: what plugins and blocks exist, from
+// the registry (no plugin library is opened for it), or one plugin's
+// metadata and its blocks' docs, or one block's doc.
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "brick/host/error.h"
+#include "brick/host/json.h"
+#include "brick/host/registry.h"
 #include "commands.h"
 
 namespace brick::cli {
 
+namespace {
+
+std::string quoted(const std::string& text) { return host::to_json(host::Value(text)); }
+
+template <class T, class F>
+std::string json_list(const std::vector<T>& items, F&& item_json) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ",";
+    out += item_json(items[i]);
+  }
+  return out + "]";
+}
+
+std::string block_doc(const host::Host& host, const std::string& qualified_name) {
+  try {
+    return host.describe_block(qualified_name)->doc();
+  } catch (const host::Error& e) {
+    // A block that needs constructor arguments cannot be shown unconfigured.
+    return std::string("  (no doc: ") + e.what() + ")";
+  }
+}
+
+void print_plugin(const registry::PluginRecord& p, const host::Host& host) {
+  std::cout << "Plugin " << p.name << " " << p.version << "\n"
+            << "  file:        " << p.path.string() << "\n"
+            << "  brick ABI:   " << p.abi << " (host " << host::kHostAbi.str() << ")\n"
+            << "  LibTorch:    " << (p.torch_fingerprint.empty() ? "none (portable plugin)" : p.torch_fingerprint)
+            << "\n";
+  if (!p.description.empty()) std::cout << "  description: " << p.description << "\n";
+  if (!p.hash.empty()) std::cout << "  hash:        " << p.hash << "\n";
+  std::cout << "  blocks:      " << p.blocks.size() << "\n";
+  for (const registry::BlockRecord& b : p.blocks) {
+    std::string name = p.name + "." + b.name;
+    std::cout << "\n" << name << "\n\n" << block_doc(host, name) << "\n";
+  }
+}
+
+std::string bad_json(const registry::PluginRecord& r) {
+  return "{\"path\":" + quoted(r.path.string()) + ",\"reason\":" + quoted(r.reason) + "}";
+}
+
+int list_bad(const registry::Registry& registry, bool json) {
+  if (json) {
+    std::cout << json_list(registry.bad_plugins(), bad_json) << "\n";
+    return 0;
+  }
+  if (registry.bad_plugins().empty()) std::cout << "No bad plugin files.\n";
+  for (const registry::PluginRecord& r : registry.bad_plugins()) {
+    std::cout << r.path.string() << "\n  " << r.reason << "\n";
+  }
+  return 0;
+}
+
+int list_all(const registry::Registry& registry, bool json) {
+  if (json) {
+    auto record = [](const registry::PluginRecord& r) { return registry::record_to_json(r); };
+    auto conflict = [](const registry::Registry::Conflict& c) {
+      return "{\"plugin\":" + quoted(c.plugin) + ",\"used\":" + quoted(c.used.string()) +
+             ",\"ignored\":" + quoted(c.ignored.string()) + "}";
+    };
+    std::cout << "{\"plugins\":" << json_list(registry.plugins(), record)
+              << ",\"bad\":" << json_list(registry.bad_plugins(), bad_json)
+              << ",\"conflicts\":" << json_list(registry.conflicts(), conflict)
+              << ",\"warnings\":" << json_list(registry.warnings(), quoted) << "}\n";
+    return 0;
+  }
+  size_t blocks = 0;
+  for (const registry::PluginRecord& p : registry.plugins()) {
+    std::cout << p.name << " " << p.version << "  " << p.path.string() << "\n";
+    for (const registry::BlockRecord& b : p.blocks) {
+      std::cout << "  " << std::left << std::setw(32) << (p.name + "." + b.name) << " " << b.description << "\n";
+      ++blocks;
+    }
+  }
+  std::cout << registry.plugins().size() << " plugins, " << blocks << " blocks";
+  if (!registry.bad_plugins().empty()) {
+    std::cout << "; " << registry.bad_plugins().size() << " bad plugin files (brick inspect --bad)";
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+int print_block(const registry::Registry::BlockMatch& match, const host::Host& host, bool json) {
+  std::string name = match.qualified_name();
+  if (json) {
+    std::cout << "{\"block\":" << quoted(name) << ",\"plugin\":" << quoted(match.plugin->name)
+              << ",\"version\":" << quoted(match.plugin->version) << ",\"file\":" << quoted(match.plugin->path.string())
+              << ",\"description\":" << quoted(match.block->description) << ",\"declaration\":"
+              << (match.block->declaration_json.empty() ? std::string("null") : match.block->declaration_json);
+    if (!match.block->declaration_error.empty()) {
+      std::cout << ",\"declaration_error\":" << quoted(match.block->declaration_error);
+    }
+    std::cout << "}\n";
+    return 0;
+  }
+  std::cout << name << " (plugin " << match.plugin->name << " " << match.plugin->version << ", "
+            << match.plugin->path.string() << ")\n\n"
+            << block_doc(host, name) << "\n";
+  return 0;
+}
+
+}  // namespace
+
 int inspect_command(const InspectOptions& options) {
   host::Host host;
   std::error_code ec;
-  std::shared_ptr<host::Plugin> plugin;
-  if (std::filesystem::is_regular_file(options.plugin, ec)) {
-    plugin = host.load_plugin(options.plugin);
-  } else {
-    options.search.load_for(host, options.plugin);
-    plugin = host.find_plugin(options.plugin);
-    if (!plugin) {
-      throw host::Error(BRICK_ERR_NOT_FOUND, "no plugin named '" + options.plugin +
-                                                 "' on the search path; give a plugin file or set BRICK_PLUGIN_PATH");
+  if (!options.plugin.empty() && std::filesystem::is_regular_file(options.plugin, ec)) {
+    // A file: loaded here, to show exactly what this host makes of it.
+    std::shared_ptr<host::Plugin> plugin = host.load_plugin(options.plugin);
+    registry::PluginRecord record = host::plugin_record(*plugin, &host);
+    if (options.json) {
+      std::cout << registry::record_to_json(record) << "\n";
+    } else {
+      print_plugin(record, host);
     }
+    return 0;
   }
 
-  std::cout << "Plugin " << plugin->name() << " " << plugin->version() << "\n"
-            << "  file:        " << plugin->path().string() << "\n"
-            << "  brick ABI:   " << plugin->abi().str() << " (host " << host::kHostAbi.str() << ")\n"
-            << "  LibTorch:    " << (plugin->torch_fingerprint().empty() ? "none (portable plugin)"
-                                                                           : plugin->torch_fingerprint())
-            << "\n";
-  if (!plugin->description().empty()) std::cout << "  description: " << plugin->description() << "\n";
-  std::cout << "  blocks:      " << plugin->block_classes().size() << "\n";
-  for (const host::BlockClass& cls : plugin->block_classes()) {
-    std::cout << "\n" << cls.qualified_name() << "\n\n";
-    try {
-      std::cout << cls.create()->doc() << "\n";
-    } catch (const host::Error& e) {
-      // A block that needs constructor arguments cannot be shown unconfigured.
-      std::cout << "  (no doc: " << e.what() << ")\n";
+  registry::Registry registry = options.search.open_registry();
+  if (options.bad) return list_bad(registry, options.json);
+  if (options.plugin.empty()) return list_all(registry, options.json);
+  host.use_registry(registry);
+
+  if (const registry::PluginRecord* plugin = registry.find_plugin(options.plugin)) {
+    if (options.json) {
+      std::cout << registry::record_to_json(*plugin) << "\n";
+    } else {
+      print_plugin(*plugin, host);
     }
+    return 0;
   }
-  return 0;
+  std::vector<registry::Registry::BlockMatch> matches = registry.find_blocks(options.plugin);
+  if (matches.size() == 1) return print_block(matches[0], host, options.json);
+  if (matches.size() > 1) {
+    std::string which;
+    for (const auto& m : matches) which += "\n  " + m.qualified_name() + " (" + m.plugin->path.string() + ")";
+    throw host::Error(BRICK_ERR_INVALID_ARGUMENT,
+                      "block name '" + options.plugin + "' is provided by several plugins; name one as plugin.Block:" + which);
+  }
+  // A plugin the registry could not scan (no scanner at hand) is looked for
+  // directly.
+  try {
+    options.search.load_for(host, options.plugin);
+  } catch (const host::Error&) {
+  }
+  if (std::shared_ptr<host::Plugin> plugin = host.find_plugin(options.plugin)) {
+    registry::PluginRecord record = host::plugin_record(*plugin, &host);
+    if (options.json) {
+      std::cout << registry::record_to_json(record) << "\n";
+    } else {
+      print_plugin(record, host);
+    }
+    return 0;
+  }
+  std::string message = "no plugin named '" + options.plugin + "', nor a block of that name, on the search path";
+  if (!registry.bad_plugins().empty()) {
+    message += " (" + std::to_string(registry.bad_plugins().size()) + " plugin files are bad: brick inspect --bad)";
+  }
+  throw host::Error(BRICK_ERR_NOT_FOUND, message + "; give a plugin file or set BRICK_PLUGIN_PATH");
 }
 
 }  // namespace brick::cli

@@ -27,9 +27,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   brick::cli::InspectOptions inspect;
-  CLI::App* inspect_cmd = app.add_subcommand("inspect", "Print a plugin's metadata and the doc of each of its blocks");
-  inspect_cmd->add_option("PLUGIN", inspect.plugin, "A plugin file, or a plugin's name on the search path")
-      ->required();
+  CLI::App* inspect_cmd = app.add_subcommand(
+      "inspect", "List every plugin and block found, or print a plugin's metadata and its blocks' docs, or one block's doc");
+  inspect_cmd->add_option("NAME", inspect.plugin,
+                          "A plugin file, a plugin's name, or a block (plugin.Block or Block); none: everything");
+  inspect_cmd->add_flag("--json", inspect.json, "Print JSON");
+  inspect_cmd->add_flag("--bad", inspect.bad, "List the plugin files remembered as bad, and why");
   add_search_options(inspect_cmd, inspect.search);
 
   brick::cli::RunOptions run;
@@ -43,7 +46,20 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run_cmd->add_option("-w,--workflow", run.workflow, "Run only the blocks of this workflow")->allow_extra_args(false);
   run_cmd->add_flag("--state", run.print_state, "Print the whole pipeline state instead");
+  run_cmd->add_option("--lock", run.lock,
+                      "A lock file (brick lock): refuse a plugin whose content differs from the locked one")
+      ->envname("BRICK_LOCK")
+      ->allow_extra_args(false);
   add_search_options(run_cmd, run.search);
+
+  brick::cli::LockOptions lock;
+  CLI::App* lock_cmd = app.add_subcommand(
+      "lock", "Record the exact plugins (name, version, content hash) of plugins, blocks or pipeline files");
+  lock_cmd->add_option("NAMES", lock.names, "Plugins, blocks named plugin.Block, or pipeline files (.json)")
+      ->required();
+  lock_cmd->add_option("-o,--output", lock.output, "The lock file to write (default: brick.lock)")
+      ->allow_extra_args(false);
+  add_search_options(lock_cmd, lock.search);
 
   brick::cli::DocOptions doc;
   CLI::App* doc_cmd = app.add_subcommand("doc", "Print the doc of a block or a pipeline file (diffusers' `doc`)");
@@ -75,6 +91,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return brick::cli::run_command(run);
     if (*doc_cmd) return brick::cli::doc_command(doc);
     if (*graph_cmd) return brick::cli::graph_command(graph);
+    if (*lock_cmd) return brick::cli::lock_command(lock);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

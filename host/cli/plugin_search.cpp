@@ -1,5 +1,7 @@
 #include "plugin_search.h"
 
+#include "brick/host/log.h"
+#include "brick/host/registry.h"
 #include "brick/registry/search_path.h"
 
 namespace brick::cli {
@@ -34,6 +36,12 @@ std::vector<host::LoadFailure> PluginSearch::load_dirs(host::Host& host) const {
     if (std::filesystem::is_directory(dir, ec)) existing.push_back(dir);
   }
   return host.load_plugins(existing);
+}
+
+registry::Registry PluginSearch::open_registry() const {
+  registry::Registry registry(host::registry_options(search_dirs(), files));
+  for (const std::string& warning : registry.warnings()) host::log_warning(warning);
+  return registry;
 }
 
 }  // namespace brick::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "brick/host/host.h"
+#include "brick/registry/registry.h"
 
 namespace brick::cli {
 
@@ -25,6 +26,10 @@ struct PluginSearch {
   // Loads the --plugin files, then every plugin of the search folders;
   // a plugin that fails to load is reported and skipped.
   void load_all(host::Host& host) const;
+
+  // The registry over the --plugin files and the search folders, with the
+  // default cache; its warnings are logged.
+  registry::Registry open_registry() const;
 
  private:
   // Every plugin of the search folders that exist.

@@ -10,7 +10,7 @@
 namespace brick::cli {
 
 int run_command(const RunOptions& options) {
-  Target target = open_target(options.target, options.search);
+  Target target = open_target(options.target, options.search, options.lock);
 
   host::Kwargs kwargs;
   for (const std::string& assignment : options.assignments) kwargs.push_back(parse_assignment(assignment));

@@ -23,9 +23,16 @@ struct Target {
   host::BlockPtr blocks(const std::string& workflow) const;
 };
 
+// Whether `target` names a pipeline file (ends in .json, or is a file).
+bool is_pipeline_file(const std::string& target);
+
 // A file path (anything ending in .json, or an existing file) or a block
-// name. For a file, loads the file's plugin folders and the search path;
-// for a block, its plugin.
-Target open_target(const std::string& target, const PluginSearch& search);
+// name. The plugins come from the registry over the file's plugin folders
+// and the search path: a library is opened on the first use of one of its
+// blocks, so only the plugins the target uses are loaded. A file's
+// "requires" are checked against the versions found (an Error listing every
+// unmet one). `lock`, when given, is a lock file: a plugin it lists whose
+// content changed is refused.
+Target open_target(const std::string& target, const PluginSearch& search, const std::string& lock = {});
 
 }  // namespace brick::cli

@@ -2,7 +2,12 @@
 
 #include "brick/host/error.h"
 #include "brick/host/log.h"
+#include "brick/host/registry.h"
+#include "brick/registry/content_hash.h"
+#include "brick/registry/error.h"
 #include "brick/registry/search_path.h"
+
+#include <algorithm>
 
 namespace brick::host {
 
@@ -16,7 +21,20 @@ std::shared_ptr<Plugin> Host::load_plugin(const std::filesystem::path& path) {
       if (plugin->path() == canonical) return plugin;
     }
   }
+  // Under a lock file, a plugin the registry knows is checked before its
+  // library is opened; an unknown one right after.
+  std::string known_name;
+  bool locked = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    locked = lock_.has_value();
+    for (const auto& record : known_) {
+      if (record.path == canonical) known_name = record.name;
+    }
+  }
+  if (locked && !known_name.empty()) check_lock(canonical, known_name);
   std::shared_ptr<Plugin> plugin = Plugin::load(canonical);
+  if (locked && known_name != plugin->name()) check_lock(canonical, plugin->name());
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& other : plugins_) {
     if (other->path() == canonical) return other;  // another thread loaded it meanwhile
@@ -65,28 +83,141 @@ std::shared_ptr<Plugin> Host::find_plugin(std::string_view name) const {
   return nullptr;
 }
 
+namespace {
+[[noreturn]] void unknown_block(std::string_view qualified_name, const std::vector<std::string>& names,
+                                bool registry_known) {
+  // "plugin (A, B); other (C)"
+  std::string known, plugin;
+  for (const std::string& name : names) {
+    size_t dot = name.find('.');
+    std::string this_plugin = name.substr(0, dot);
+    if (this_plugin != plugin) {
+      if (!known.empty()) known += "); ";
+      known += this_plugin + " (";
+      plugin = this_plugin;
+    } else {
+      known += ", ";
+    }
+    known += name.substr(dot + 1);
+  }
+  if (!known.empty()) known += ")";
+  std::string message = "unknown block '";
+  message += qualified_name;
+  message += "' (blocks are named plugin.Block); ";
+  if (known.empty()) {
+    message += "no plugins are loaded";
+  } else {
+    message += registry_known ? "loaded or known: " : "loaded: ";
+    message += known;
+  }
+  throw Error(BRICK_ERR_NOT_FOUND, message);
+}
+}  // namespace
+
 const BlockClass& Host::block_class(std::string_view qualified_name) const {
   size_t dot = qualified_name.find('.');
   if (dot != std::string_view::npos) {
-    if (auto plugin = find_plugin(qualified_name.substr(0, dot))) {
+    std::string_view plugin_name = qualified_name.substr(0, dot);
+    auto plugin = find_plugin(plugin_name);
+    if (!plugin) plugin = load_known(plugin_name);
+    if (plugin) {
       if (const BlockClass* cls = plugin->find_block_class(qualified_name.substr(dot + 1))) return *cls;
     }
   }
-  std::string loaded;
-  for (const auto& plugin : plugins()) {
-    loaded += loaded.empty() ? "" : "; ";
-    loaded += plugin->name() + " (";
-    for (size_t i = 0; i < plugin->block_classes().size(); ++i) {
-      loaded += (i ? ", " : "") + plugin->block_classes()[i].name();
-    }
-    loaded += ")";
+  bool registry_known;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    registry_known = !known_.empty();
   }
-  throw Error(BRICK_ERR_NOT_FOUND, "unknown block '" + std::string(qualified_name) + "' (blocks are named plugin.Block); " +
-                                       (loaded.empty() ? std::string("no plugins are loaded") : "loaded: " + loaded));
+  unknown_block(qualified_name, block_names(), registry_known);
 }
 
 BlockPtr Host::create_block(std::string_view qualified_name, const Value& config) const {
   return block_class(qualified_name).create(config, this);
+}
+
+void Host::use_registry(const registry::Registry& registry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  known_ = registry.plugins();
+}
+
+void Host::use_lock(registry::LockFile lock_file) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  lock_ = std::move(lock_file);
+}
+
+void Host::check_lock(const std::filesystem::path& file, const std::string& name) const {
+  std::string hash;
+  try {
+    hash = registry::hash_text(registry::file_content_hash(file));
+  } catch (const registry::RegistryError& e) {
+    throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, file.string(), e.what());
+  }
+  std::string refusal;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (lock_) refusal = lock_->check(name, hash, file);
+  }
+  if (!refusal.empty()) {
+    throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, file.string(), "cannot load plugin " + file.string() + ": " + refusal);
+  }
+}
+
+const registry::PluginRecord* Host::known_plugin(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& record : known_) {
+    if (record.name == name) return &record;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<Plugin> Host::load_known(std::string_view plugin_name) const {
+  const registry::PluginRecord* record = known_plugin(plugin_name);
+  if (!record) return nullptr;
+  // Loading on first use changes what is loaded, not which blocks this host
+  // offers: logically const.
+  std::shared_ptr<Plugin> plugin = const_cast<Host*>(this)->load_plugin(record->path);
+  if (plugin->name() != record->name) {
+    throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, record->path.string(),
+                          "plugin file " + record->path.string() + " was registered as '" + record->name +
+                              "' but now calls itself '" + plugin->name() + "'; it changed since it was scanned");
+  }
+  return plugin;
+}
+
+std::vector<std::string> Host::block_names() const {
+  std::vector<std::string> names;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& plugin : plugins_) {
+    for (const BlockClass& cls : plugin->block_classes()) names.push_back(cls.qualified_name());
+  }
+  for (const auto& record : known_) {
+    bool loaded = false;
+    for (const auto& plugin : plugins_) loaded = loaded || plugin->name() == record.name;
+    if (loaded) continue;
+    for (const auto& block : record.blocks) names.push_back(record.name + "." + block.name);
+  }
+  return names;
+}
+
+BlockPtr Host::describe_block(std::string_view qualified_name) const {
+  size_t dot = qualified_name.find('.');
+  if (dot != std::string_view::npos) {
+    std::string_view plugin_name = qualified_name.substr(0, dot);
+    if (!find_plugin(plugin_name)) {
+      if (const registry::PluginRecord* record = known_plugin(plugin_name)) {
+        if (const registry::BlockRecord* block = record->find_block(qualified_name.substr(dot + 1))) {
+          // Without a cached declaration (the scanner could not make the
+          // block alone, e.g. a composite of other plugins' blocks), the
+          // real block answers.
+          if (!block->declaration_json.empty()) {
+            return declared_block(block->declaration_json, std::string(qualified_name), block->doc);
+          }
+        }
+      }
+    }
+  }
+  return create_block(qualified_name);
 }
 
 }  // namespace brick::host

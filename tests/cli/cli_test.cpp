@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 namespace {
@@ -29,6 +31,15 @@ Result brick(const std::string& arguments, const std::string& environment = "") 
 }
 
 const std::string kPlugins = std::string(TEST_PLUGIN_DIR) + "/";
+
+// Every brick run here keeps its registry cache in a folder of this process
+// (never the user's ~/.cache).
+const std::filesystem::path kScratch = [] {
+  auto dir = std::filesystem::temp_directory_path() / ("brick-cli-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  setenv("BRICK_REGISTRY_CACHE", (dir.string() + "/").c_str(), 1);
+  return dir;
+}();
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -179,3 +190,99 @@ TEST(Cli, APipelineFileErrorNamesTheFileAndThePath) {
   EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents, Update, Repeat)")) << r.output;
   unlink(path);
 }
+
+namespace {
+
+TEST(CliRegistry, InspectListsEveryPluginAndBlockFoundAndTheBadOnes) {
+  Result r = brick("inspect -P " TEST_PLUGIN_DIR);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "example.Affine")) << r.output;
+  EXPECT_TRUE(contains(r.output, "test_portable.Double")) << r.output;
+  EXPECT_TRUE(contains(r.output, "bad plugin files (brick inspect --bad)")) << r.output;
+  r = brick("inspect --bad -P " TEST_PLUGIN_DIR);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "broken_abi_major.so\n  it was built for brick ABI 2.")) << r.output;
+  EXPECT_TRUE(contains(r.output, "not_a_plugin.so")) << r.output;
+  r = brick("inspect --json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("{\"plugins\":[{\"path\":", 0), 0u) << r.output;
+  EXPECT_TRUE(contains(r.output, "\"name\":\"Affine\"")) << r.output;
+}
+
+TEST(CliRegistry, InspectPrintsOneBlock) {
+  Result r = brick("inspect example.Affine");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "class Affine\n\n  Computes y = scale * x + shift")) << r.output;
+  r = brick("inspect RandomLatents --json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("{\"block\":\"example.RandomLatents\"", 0), 0u) << r.output;
+}
+
+TEST(CliRegistry, ALockedPluginThatChangedIsRefusedByName) {
+  auto dir = kScratch / "locked";
+  std::filesystem::create_directories(dir);
+  auto plugin = dir / "versioned.so";
+  std::filesystem::copy_file(REGISTRY_TEST_PLUGIN_DIR "/reg_v1.so", plugin,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::string lock = (kScratch / "brick.lock").string();
+  Result r = brick("lock -o " + lock + " reg_versioned.Echo -P " + dir.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "locked reg_versioned 1.0.0 fnv1a64:")) << r.output;
+  r = brick("run --lock " + lock + " reg_versioned.Echo x=3 -P " + dir.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "y = 3\n");
+
+  auto time = std::filesystem::last_write_time(plugin);
+  std::filesystem::copy_file(REGISTRY_TEST_PLUGIN_DIR "/reg_v2.so", plugin,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::last_write_time(plugin, time + std::chrono::seconds(2));
+  r = brick("run --lock " + lock + " reg_versioned.Echo x=3 -P " + dir.string());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "plugin 'reg_versioned' at " + plugin.string() + " has content hash")) << r.output;
+  EXPECT_TRUE(contains(r.output, "but the lock file " + lock + " requires")) << r.output;
+  // Without the lock it runs the new one.
+  EXPECT_EQ(brick("run reg_versioned.Echo x=3 -P " + dir.string()).status, 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliRegistry, APipelineFileIsLockedAndItsRequirementsChecked) {
+  auto dir = kScratch / "pipeline";
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(REGISTRY_TEST_PLUGIN_DIR "/reg_v1.so", dir / "plugins/versioned.so",
+                             std::filesystem::copy_options::overwrite_existing);
+  auto write = [&](const std::string& name, const std::string& requirement) {
+    std::string path = (dir / name).string();
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fprintf(f,
+                 "{\"brick_pipeline\": 1, \"plugin_dirs\": [\"plugins\"], \"requires\": {\"reg_versioned\": \"%s\"},\n"
+                 " \"blocks\": {\"sequential\": {\"echo\": \"reg_versioned.Echo\"}}}\n",
+                 requirement.c_str());
+    std::fclose(f);
+    return path;
+  };
+  std::string ok = write("ok.json", ">=1.0, <3");
+  std::string too_old = write("too_old.json", ">=2");
+  Result r = brick("run " + ok + " x=5");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "y = 5\n");
+  r = brick("run " + too_old + " x=5");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "plugin 'reg_versioned' is version 1.0.0, which does not satisfy the requirement '>=2'"))
+      << r.output;
+
+  std::string lock = (dir / "brick.lock").string();
+  r = brick("lock -o " + lock + " " + ok);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "locked reg_versioned 1.0.0 fnv1a64:")) << r.output;
+  EXPECT_EQ(brick("run --lock " + lock + " " + ok + " x=5").status, 0);
+  std::filesystem::copy_file(REGISTRY_TEST_PLUGIN_DIR "/reg_v2.so", dir / "plugins/versioned.so",
+                             std::filesystem::copy_options::overwrite_existing);
+  r = brick("run " + ok + " x=5", "BRICK_LOCK=" + lock);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "plugin 'reg_versioned' at ")) << r.output;
+}
+
+}  // namespace

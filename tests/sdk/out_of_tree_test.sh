@@ -8,6 +8,8 @@ build=$1
 template=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The registry cache of these runs stays in the scratch folder.
+export BRICK_REGISTRY_CACHE="$work/cache/"
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 cp -r "$template" "$work/src"
@@ -27,4 +29,7 @@ grep -qF -- '[-0.70710' <<<"$out" || { echo "unexpected values"; exit 1; }
 # Installing the plugin into the prefix makes it findable by name.
 cmake --install "$work/build" --prefix "$work/prefix" >/dev/null
 "$work/prefix/bin/brick" inspect my_plugin | grep -qF 'class Normalize'
+# The installed registry scanner (beside the installed plugin folder) lists
+# the installed plugins' blocks.
+"$work/prefix/bin/brick" inspect | grep -qF 'example.Affine'
 echo "out-of-tree plugin: ok"
