@@ -64,9 +64,10 @@ const brick_plugin* plugin_entry(const brick_host_api* host_api, brick_ctx* ctx,
   }
   g_host = host_api;
   // Built once, on the first call; later calls (another host in the same
-  // process) get the same descriptor.
+  // process) get the same descriptor. It is never freed: plugins stay
+  // resident, and a host destroyed at exit (a static Host) still reads it
+  // after this library's own static destructors have run.
   static std::mutex mutex;
-  static std::unique_ptr<PluginBuilder> builder;
   static const brick_plugin* descriptor = nullptr;
   std::lock_guard<std::mutex> lock(mutex);
   if (descriptor) return descriptor;
@@ -74,7 +75,7 @@ const brick_plugin* plugin_entry(const brick_host_api* host_api, brick_ctx* ctx,
     auto fresh = std::make_unique<PluginBuilder>();
     define(*fresh);
     descriptor = fresh->finish(name, version, description);
-    builder = std::move(fresh);
+    fresh.release();  // lives as long as the process
   });
   return descriptor;
 }
