@@ -8,6 +8,7 @@
 #include "brick/host/host.h"
 #include "brick/host/modular_repository.h"
 #include "brick/host/plugin.h"
+#include "brick/host/registry.h"
 #include "component_test_support.h"
 
 using namespace brick::host;
@@ -41,6 +42,17 @@ TEST(PluginComponents, ThePluginListsItsComponentTypes) {
   std::vector<std::string> names = component_host().component_types()->names();
   EXPECT_NE(std::find(names.begin(), names.end(), "test_components.EulerScheduler"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "brick.SafetensorsWeights"), names.end());
+}
+
+TEST(PluginComponents, TheRegistryRecordDeclaresThem) {
+  // What the metadata cache keeps for the plugin (issue 5): its component
+  // types beside its blocks.
+  std::shared_ptr<Plugin> plugin = component_host().find_plugin("test_components");
+  ASSERT_TRUE(plugin);
+  brick::registry::PluginRecord record = brick::host::plugin_record(*plugin, &component_host());
+  EXPECT_EQ(record.component_types_json,
+            R"([{"name":"test_components.EulerScheduler","description":"a toy scheduler"},)"
+            R"({"name":"test_components.OtherType","description":""}])");
 }
 
 TEST(PluginComponents, CreatedFromConfigAndCalledByTheHost) {

@@ -37,6 +37,16 @@ std::vector<std::string> Plugin::component_class_names() const {
   return out;
 }
 
+std::vector<std::string> Plugin::component_class_descriptions() const {
+  std::vector<std::string> out;
+  for (const brick_component_class* cls : component_classes_) {
+    out.emplace_back(cls->struct_size > offsetof(brick_component_class, description) && cls->description
+                         ? cls->description
+                         : "");
+  }
+  return out;
+}
+
 void Plugin::add_component_types(ComponentTypes& types) const {
   detail::add_plugin_component_types(shared_from_this(), component_classes_, types);
 }

@@ -288,6 +288,15 @@ registry::PluginRecord plugin_record(const Plugin& plugin, const BlockFactory* f
     }
     r.blocks.push_back(std::move(b));
   }
+  // Component types declare a name and a description (their methods are
+  // called by name; configs are the type's business).
+  json::array types;
+  std::vector<std::string> descriptions = plugin.component_class_descriptions();
+  std::vector<std::string> names = plugin.component_class_names();
+  for (size_t i = 0; i < names.size(); ++i) {
+    types.push_back(json::object{{"name", plugin.name() + "." + names[i]}, {"description", descriptions[i]}});
+  }
+  r.component_types_json = json::serialize(types);
   return r;
 }
 

@@ -80,6 +80,8 @@ class Plugin : public std::enable_shared_from_this<Plugin> {
 
   // The component types it exports (ABI 1.1), registered as "<plugin>.<Name>".
   std::vector<std::string> component_class_names() const;
+  // Their one-line descriptions, parallel to component_class_names().
+  std::vector<std::string> component_class_descriptions() const;
   void add_component_types(ComponentTypes& types) const;
 
  private:
