@@ -102,7 +102,7 @@ TEST(PipelineFileErrors, TheTopLevel) {
             "test.json: at brick_pipeline: the file has format 2; this host reads format 1");
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "block": "a.B"})"),
             "test.json: at the top level: unknown key \"block\" (expected \"brick_pipeline\", \"description\", "
-            "\"requires\", \"plugin_dirs\", \"blocks\", \"inputs\", \"configs\")");
+            "\"requires\", \"plugin_dirs\", \"blocks\", \"inputs\", \"configs\", \"components\")");
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1})"), "test.json: at blocks: missing: the pipeline's blocks");
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "a.B", "inputs": [1]})"),
             "test.json: at inputs: expected an object, got an array");
@@ -171,6 +171,50 @@ TEST(BlockGraph, ProducersConsumersBranchesAndLoops) {
   std::string mermaid = host::block_graph_mermaid(*blocks);
   EXPECT_TRUE(contains(mermaid, "flowchart TD\n  inputs([inputs])\n  outputs([outputs])\n")) << mermaid;
   EXPECT_TRUE(contains(mermaid, "-.->|\"x\"|")) << mermaid;
+}
+
+}  // namespace
+}  // namespace brick::test
+
+namespace brick::test {
+namespace {
+
+TEST(PipelineFile, ComponentsOverrideTheDeclaredSpecs) {
+  const char* text = R"({
+    "brick_pipeline": 1,
+    "blocks": {"block": "test_composition.Step", "config": {"components": [
+        {"name": "unet", "type_hint": "UNet", "repo": "org/model", "subfolder": "unet"},
+        {"name": "guider", "type_hint": "Guider", "repo": "org/model"}]}},
+    "components": {
+      "unet": {"pretrained_model_name_or_path": "models/tiny", "variant": "fp16"},
+      "guider": {"type_hint": "no_such_plugin.Guider", "config": {"guidance_scale": 5.0}}
+    }
+  })";
+  PipelineFile file = parse(text);
+  auto pipe = file.init_pipeline(test_host());
+  host::ComponentSpec unet = pipe.get_component_spec("unet");
+  EXPECT_EQ(unet.pretrained_model_name_or_path, std::optional<std::string>("/base/models/tiny"));
+  EXPECT_EQ(unet.subfolder, "unet");  // kept from the declaration
+  EXPECT_EQ(unet.variant, std::optional<std::string>("fp16"));
+  EXPECT_EQ(unet.default_creation_method, host::CreationMethod::FromPretrained);
+  host::ComponentSpec guider = pipe.get_component_spec("guider");
+  EXPECT_EQ(guider.default_creation_method, host::CreationMethod::FromConfig);  // a config alone means from_config
+  EXPECT_EQ(guider.config.repr(), "{'guidance_scale': 5.0}");
+  EXPECT_TRUE(pipe.component("guider").is_none());  // an unknown type: reported, left None
+}
+
+TEST(PipelineFileErrors, Components) {
+  EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "test_composition.LoopBlock",
+                         "components": {"unet": {"subfolder": "x"}}})"),
+            "test.json: at components.unet: no block declares the component 'unet' (declared: none)");
+  EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "test_composition.LoopBlock",
+                         "components": {"unet": {"repo": "x"}}})"),
+            "test.json: at components.unet: unknown key \"repo\" (expected \"type_hint\", \"description\", \"config\", "
+            "\"pretrained_model_name_or_path\", \"subfolder\", \"variant\", \"revision\", \"default_creation_method\")");
+  EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "test_composition.LoopBlock",
+                         "components": {"unet": {"default_creation_method": "download"}}})"),
+            "test.json: at components.unet.default_creation_method: expected \"from_config\" or \"from_pretrained\", "
+            "got 'download'");
 }
 
 }  // namespace

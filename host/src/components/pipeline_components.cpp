@@ -43,6 +43,14 @@ ComponentSpec ModularPipeline::get_component_spec(std::string_view name) const {
   throw Error(BRICK_ERR_NOT_FOUND, "the pipeline has no component '" + std::string(name) + "'");
 }
 
+void ModularPipeline::set_component_spec(ComponentSpec spec) {
+  ComponentSpec* found = find_spec(spec.name);
+  if (!found) get_component_spec(spec.name);  // throws NOT_FOUND
+  *found = std::move(spec);
+  components_.set(found->name, Value());  // the old object no longer matches its spec
+  create_components();
+}
+
 Value ModularPipeline::component(std::string_view name) const {
   get_component_spec(name);  // throws for unknown names
   const Value* found = components_.get(name);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "brick/host/conditional_blocks.h"
+#include "brick/host/host.h"
 #include "brick/host/json.h"
 #include "brick/host/loop_blocks.h"
 #include "brick/host/sequential_blocks.h"
@@ -312,7 +313,7 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
   Where where{file.origin_};
   const Value::Dict& top = where.object(doc, "the top level");
   where.keys(top, "the top level",
-             {"brick_pipeline", "description", "requires", "plugin_dirs", "blocks", "inputs", "configs"});
+             {"brick_pipeline", "description", "requires", "plugin_dirs", "blocks", "inputs", "configs", "components"});
 
   const Value* version = member(top, "brick_pipeline");
   if (!version) where.fail("brick_pipeline", "missing: a pipeline file starts with \"brick_pipeline\": 1");
@@ -344,6 +345,31 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
   file.blocks_ = *blocks;
   if (const Value* inputs = member(top, "inputs")) file.inputs_ = where.object(*inputs, "inputs");
   if (const Value* configs = member(top, "configs")) file.configs_ = where.object(*configs, "configs");
+  if (const Value* components = member(top, "components")) {
+    for (const auto& [name, fields] : where.object(*components, "components")) {
+      std::string path = "components." + name;
+      Value::Dict entry = where.object(fields, path);
+      where.keys(entry, path, {"type_hint", "description", "config", "pretrained_model_name_or_path", "subfolder",
+                               "variant", "revision", "default_creation_method"});
+      for (auto& [key, value] : entry) {
+        if (key == "config") {
+          where.object(value, path + ".config");
+        } else if (!(value.is_none() && (key == "variant" || key == "revision" ||
+                                         key == "pretrained_model_name_or_path"))) {
+          where.string(value, path + "." + key);
+        }
+        if (key == "default_creation_method" && value.as_string() != "from_config" &&
+            value.as_string() != "from_pretrained") {
+          where.fail(path + "." + key, "expected \"from_config\" or \"from_pretrained\", got '" + value.as_string() + "'");
+        }
+        if (key == "pretrained_model_name_or_path" && !value.is_none()) {
+          std::filesystem::path repo = value.as_string();
+          if (repo.is_relative() && !base_dir.empty()) value = Value((base_dir / repo).string());
+        }
+      }
+      file.components_.emplace_back(name, Value::dict(std::move(entry)));
+    }
+  }
   return file;
 }
 
@@ -372,11 +398,48 @@ BlockPtr PipelineFile::build_blocks(const BlockFactory& factory) const {
   return build_node(blocks_, factory, Where{origin_}, "blocks");
 }
 
-ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::string_view workflow) const {
+ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::string_view workflow,
+                                            PipelineOptions options) const {
   BlockPtr blocks = build_blocks(factory);
   std::vector<ConfigSpec> declared = blocks->expected_configs();
   if (!workflow.empty()) blocks = blocks->get_workflow(workflow);
-  ModularPipeline pipe(std::move(blocks));
+  // A host knows its plugins' component types; ask it after the blocks are
+  // made, since making them may have loaded plugins.
+  const auto* host = dynamic_cast<const Host*>(&factory);
+  if (!options.component_types && host) options.component_types = host->component_types();
+  ModularPipeline pipe(std::move(blocks), std::move(options));
+  for (const auto& [name, fields] : components_) {
+    ComponentSpec spec;
+    try {
+      spec = pipe.get_component_spec(name);
+    } catch (const Error&) {
+      std::string names;
+      for (const std::string& n : pipe.component_names()) names += (names.empty() ? "" : ", ") + n;
+      Where{origin_}.fail("components." + name, "no block declares the component '" + name + "' (declared: " +
+                                                    (names.empty() ? "none" : names) + ")");
+    }
+    auto optional_text = [](const Value& v) {
+      return v.is_none() ? std::optional<std::string>() : std::optional<std::string>(v.as_string());
+    };
+    bool method_given = false;
+    for (const auto& [key, value] : fields.as_dict()) {
+      if (key == "type_hint") spec.type_hint = value.as_string();
+      if (key == "description") spec.description = value.as_string();
+      if (key == "pretrained_model_name_or_path") spec.pretrained_model_name_or_path = optional_text(value);
+      if (key == "subfolder") spec.subfolder = value.as_string();
+      if (key == "variant") spec.variant = optional_text(value);
+      if (key == "revision") spec.revision = optional_text(value);
+      if (key == "config") spec.config = value;
+      if (key == "default_creation_method") {
+        method_given = true;
+        spec.default_creation_method =
+            value.as_string() == "from_config" ? CreationMethod::FromConfig : CreationMethod::FromPretrained;
+      }
+    }
+    // A config alone asks for creation from it, as ComponentSpec(config=...) does.
+    if (!method_given && fields.find("config")) spec.default_creation_method = CreationMethod::FromConfig;
+    pipe.set_component_spec(std::move(spec));
+  }
   for (const auto& [name, value] : configs_) {
     bool known = false;
     std::string names;

@@ -105,6 +105,11 @@ class ModularPipeline {
   const std::vector<ConfigSpec>& config_specs() const { return config_specs_; }
   // A copy of the spec; Error(NOT_FOUND) for an unknown name.
   ComponentSpec get_component_spec(std::string_view name) const;
+  // Replaces the spec of a component the blocks declare (a pipeline file's
+  // "components" entry): its object is dropped, a from_config spec is created
+  // again at once, a from_pretrained one waits for load_components. Throws
+  // Error(BRICK_ERR_NOT_FOUND) for a name no block declares.
+  void set_component_spec(ComponentSpec spec);
   // A component (None when not loaded); Error(NOT_FOUND) for an unknown name.
   Value component(std::string_view name) const;
   std::vector<std::string> component_names() const;

@@ -65,14 +65,21 @@ class PipelineFile {
   Kwargs inputs_with(const Kwargs& overrides) const;
   // "configs": values for the pipeline's ConfigSpecs.
   const Value::Dict& configs() const { return configs_; }
+  // "components": per component, the ComponentSpec fields that replace the
+  // declared ones (a relative pretrained_model_name_or_path is resolved
+  // against the file's folder).
+  const Value::Dict& components() const { return components_; }
 
   // The block graph, created through factory (a Host). Throws
   // PipelineFileError naming the path of the block that could not be made.
   BlockPtr build_blocks(const BlockFactory& factory) const;
   // build_blocks, pruned to `workflow` when one is named (get_workflow),
-  // made a pipeline, with the file's configs set (each must be one the
-  // blocks declare).
-  ModularPipeline init_pipeline(const BlockFactory& factory, std::string_view workflow = {}) const;
+  // made a pipeline with `options` (when factory is a Host and options name
+  // no component types, the host's: built-in and its plugins'), with the
+  // file's configs and component specs set (each must be one the blocks
+  // declare).
+  ModularPipeline init_pipeline(const BlockFactory& factory, std::string_view workflow = {},
+                                PipelineOptions options = {}) const;
 
  private:
   std::string origin_;
@@ -82,6 +89,7 @@ class PipelineFile {
   std::vector<std::pair<std::string, std::string>> requires_;
   Kwargs inputs_;
   Value::Dict configs_;
+  Value::Dict components_;
 };
 
 }  // namespace brick::host
