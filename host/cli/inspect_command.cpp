@@ -66,6 +66,16 @@ int list_bad(const registry::Registry& registry, bool json) {
   return 0;
 }
 
+// One plugin: as JSON for machines, else its metadata and every block's doc.
+int show_plugin(const registry::PluginRecord& record, const host::Host& host, bool json) {
+  if (json) {
+    std::cout << registry::record_to_json(record) << "\n";
+  } else {
+    print_plugin(record, host);
+  }
+  return 0;
+}
+
 int list_all(const registry::Registry& registry, bool json) {
   if (json) {
     auto record = [](const registry::PluginRecord& r) { return registry::record_to_json(r); };
@@ -123,12 +133,7 @@ int inspect_command(const InspectOptions& options) {
     // A file: loaded here, to show exactly what this host makes of it.
     std::shared_ptr<host::Plugin> plugin = host.load_plugin(options.plugin);
     registry::PluginRecord record = host::plugin_record(*plugin, &host);
-    if (options.json) {
-      std::cout << registry::record_to_json(record) << "\n";
-    } else {
-      print_plugin(record, host);
-    }
-    return 0;
+    return show_plugin(record, host, options.json);
   }
 
   registry::Registry registry = options.search.open_registry();
@@ -137,12 +142,7 @@ int inspect_command(const InspectOptions& options) {
   host.use_registry(registry);
 
   if (const registry::PluginRecord* plugin = registry.find_plugin(options.plugin)) {
-    if (options.json) {
-      std::cout << registry::record_to_json(*plugin) << "\n";
-    } else {
-      print_plugin(*plugin, host);
-    }
-    return 0;
+    return show_plugin(*plugin, host, options.json);
   }
   std::vector<registry::Registry::BlockMatch> matches = registry.find_blocks(options.plugin);
   if (matches.size() == 1) return print_block(matches[0], host, options.json);
@@ -160,12 +160,7 @@ int inspect_command(const InspectOptions& options) {
   }
   if (std::shared_ptr<host::Plugin> plugin = host.find_plugin(options.plugin)) {
     registry::PluginRecord record = host::plugin_record(*plugin, &host);
-    if (options.json) {
-      std::cout << registry::record_to_json(record) << "\n";
-    } else {
-      print_plugin(record, host);
-    }
-    return 0;
+    return show_plugin(record, host, options.json);
   }
   std::string message = "no plugin named '" + options.plugin + "', nor a block of that name, on the search path";
   if (!registry.bad_plugins().empty()) {

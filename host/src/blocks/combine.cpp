@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "brick/host/blocks.h"
+
 namespace brick::host {
 
 std::vector<InputParam> combine_inputs(const NamedInputs& named_inputs) {
@@ -48,6 +50,18 @@ std::vector<InputParam> combine_inputs(const NamedInputs& named_inputs) {
     }
   }
   return combined;
+}
+
+std::vector<ComponentSpec> combine_components(const SubBlocks& sub_blocks) {
+  std::vector<ComponentSpec> specs;
+  for (const auto& e : sub_blocks) append_unique(specs, e.block->expected_components());
+  return specs;
+}
+
+std::vector<ConfigSpec> combine_configs(const SubBlocks& sub_blocks) {
+  std::vector<ConfigSpec> specs;
+  for (const auto& e : sub_blocks) append_unique(specs, e.block->expected_configs());
+  return specs;
 }
 
 std::vector<OutputParam> combine_outputs(const NamedOutputs& named_outputs) {

@@ -79,17 +79,8 @@ std::vector<OutputParam> ConditionalPipelineBlocks::outputs() const {
   return combine_outputs(named);
 }
 
-std::vector<ComponentSpec> ConditionalPipelineBlocks::expected_components() const {
-  std::vector<ComponentSpec> specs;
-  for (const auto& e : sub_blocks_) append_unique(specs, e.block->expected_components());
-  return specs;
-}
-
-std::vector<ConfigSpec> ConditionalPipelineBlocks::expected_configs() const {
-  std::vector<ConfigSpec> specs;
-  for (const auto& e : sub_blocks_) append_unique(specs, e.block->expected_configs());
-  return specs;
-}
+std::vector<ComponentSpec> ConditionalPipelineBlocks::expected_components() const { return combine_components(sub_blocks_); }
+std::vector<ConfigSpec> ConditionalPipelineBlocks::expected_configs() const { return combine_configs(sub_blocks_); }
 
 std::optional<std::string> ConditionalPipelineBlocks::select_block(const Kwargs&) const {
   throw Error(BRICK_ERR_UNSUPPORTED, "Subclass " + class_name_ + " must implement the `select_block` method.");

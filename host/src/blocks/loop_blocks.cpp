@@ -87,15 +87,13 @@ std::vector<OutputParam> LoopSequentialPipelineBlocks::outputs() const {
 }
 
 std::vector<ComponentSpec> LoopSequentialPipelineBlocks::expected_components() const {
-  std::vector<ComponentSpec> specs;
-  for (const auto& e : sub_blocks_) append_unique(specs, e.block->expected_components());
+  std::vector<ComponentSpec> specs = combine_components(sub_blocks_);
   append_unique(specs, loop_expected_components());
   return specs;
 }
 
 std::vector<ConfigSpec> LoopSequentialPipelineBlocks::expected_configs() const {
-  std::vector<ConfigSpec> specs;
-  for (const auto& e : sub_blocks_) append_unique(specs, e.block->expected_configs());
+  std::vector<ConfigSpec> specs = combine_configs(sub_blocks_);
   append_unique(specs, loop_expected_configs());
   return specs;
 }

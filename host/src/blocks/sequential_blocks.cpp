@@ -81,17 +81,8 @@ std::vector<OutputParam> SequentialPipelineBlocks::outputs() const {
   return outputs_ ? *outputs_ : intermediate_outputs();
 }
 
-std::vector<ComponentSpec> SequentialPipelineBlocks::expected_components() const {
-  std::vector<ComponentSpec> specs;
-  for (const auto& e : sub_blocks_) append_unique(specs, e.block->expected_components());
-  return specs;
-}
-
-std::vector<ConfigSpec> SequentialPipelineBlocks::expected_configs() const {
-  std::vector<ConfigSpec> specs;
-  for (const auto& e : sub_blocks_) append_unique(specs, e.block->expected_configs());
-  return specs;
-}
+std::vector<ComponentSpec> SequentialPipelineBlocks::expected_components() const { return combine_components(sub_blocks_); }
+std::vector<ConfigSpec> SequentialPipelineBlocks::expected_configs() const { return combine_configs(sub_blocks_); }
 
 namespace {
 std::string with_workflows(const std::string& description, const std::optional<WorkflowMap>& workflows) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "brick/host/params.h"
+#include "brick/host/sub_blocks.h"
 
 namespace brick::host {
 
@@ -35,5 +36,10 @@ void append_unique(std::vector<Spec>& into, const std::vector<Spec>& more) {
     if (!found) into.push_back(s);
   }
 }
+
+// The first-seen unions of the sub-blocks' expected components and configs
+// (what every composite declares, before a loop adds its own).
+std::vector<ComponentSpec> combine_components(const SubBlocks& sub_blocks);
+std::vector<ConfigSpec> combine_configs(const SubBlocks& sub_blocks);
 
 }  // namespace brick::host
