@@ -6,6 +6,7 @@
 #include "brick/sdk/component_ref.h"
 #include "brick/sdk/component_type.h"
 #include "brick/sdk/composite.h"
+#include "brick/sdk/device.h"
 #include "brick/sdk/error.h"
 #include "brick/sdk/params.h"
 #include "brick/sdk/state.h"
