@@ -26,6 +26,7 @@ struct RunOptions {
   std::string workflow;                  // --workflow NAME
   std::string lock;                      // --lock FILE (or BRICK_LOCK): refuse changed plugins
   bool print_state = false;              // --state: the whole PipelineState
+  std::string device = "cpu";            // --device cpu | cuda | cuda:N
 };
 int run_command(const RunOptions& options);
 

@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
   brick::cli::RunOptions run;
   CLI::App* run_cmd = app.add_subcommand(
       "run", "Run a block or a pipeline file with inputs given as NAME=VALUE and print its outputs.\n"
-             "VALUE is JSON (3, 0.5, true, [1, 2], \"text\"), tensor(<JSON list>[, dtype]), or plain text.");
+             "VALUE is JSON (3, 0.5, true, [1, 2], \"text\"), tensor(<JSON list>[, dtype]), or plain text.\n"
+             "NAME may also be one of the pipeline's components, VALUE then a component type\n"
+             "(scheduler=DDIMScheduler: created from the current component's config).");
   run_cmd->add_option("TARGET", run.target, "A block named plugin.Block, or a pipeline file (.json)")->required();
   run_cmd->add_option("INPUTS", run.assignments, "Inputs as NAME=VALUE");
   run_cmd->add_option("-o,--output", run.outputs,
@@ -46,6 +48,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run_cmd->add_option("-w,--workflow", run.workflow, "Run only the blocks of this workflow")->allow_extra_args(false);
   run_cmd->add_flag("--state", run.print_state, "Print the whole pipeline state instead");
+  run_cmd->add_option("-d,--device", run.device,
+                      "Where blocks run and components live: cpu (default), cuda, cuda:N")
+      ->allow_extra_args(false);
   run_cmd->add_option("--lock", run.lock,
                       "A lock file (brick lock): refuse a plugin whose content differs from the locked one")
       ->envname("BRICK_LOCK")

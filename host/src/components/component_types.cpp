@@ -24,18 +24,6 @@ std::string known_types(const ComponentTypes& types) {
   return out.empty() ? std::string("none") : out;
 }
 
-Value read_config_json(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(BRICK_ERR_NOT_FOUND, "no config file '" + file.string() + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  Value config = parse_json(text.str());
-  if (config.kind() != Value::Kind::Dict) {
-    throw Error(BRICK_ERR_INVALID_ARGUMENT, "'" + file.string() + "' does not hold a JSON object");
-  }
-  return config;
-}
-
 }  // namespace
 
 void ComponentTypes::add(ComponentType type) {
@@ -121,7 +109,7 @@ std::shared_ptr<Object> ComponentTypes::load(const ComponentSpec& spec, const Lo
       if (type->load) {
         object = type->load(folder, spec, options);
       } else if (type->create) {
-        object = type->create(read_config_json(folder / "config.json"));
+        object = type->create(detail::read_component_config(folder));
       } else {
         throw Error(BRICK_ERR_UNSUPPORTED, "type '" + spec.type_hint + "' cannot be loaded");
       }
@@ -135,6 +123,23 @@ std::shared_ptr<Object> ComponentTypes::load(const ComponentSpec& spec, const Lo
   } catch (const std::exception& e) {
     throw Error(BRICK_ERR_INTERNAL, "Unable to load " + spec.name + " using load method: " + e.what());
   }
+}
+
+Value detail::read_component_config(const fs::path& folder) {
+  fs::path file = folder / "config.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec) && fs::is_regular_file(folder / "scheduler_config.json", ec)) {
+    file = folder / "scheduler_config.json";
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(BRICK_ERR_NOT_FOUND, "no config file '" + file.string() + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  Value config = parse_json(text.str());
+  if (config.kind() != Value::Kind::Dict) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, "'" + file.string() + "' does not hold a JSON object");
+  }
+  return config;
 }
 
 ComponentTypes ComponentTypes::builtin() {

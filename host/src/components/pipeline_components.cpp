@@ -132,7 +132,10 @@ LoadReport ModularPipeline::load_components(const std::vector<std::string>& name
       continue;
     }
     try {
-      register_component(name, Value(options_.component_types->load(*spec, options)));
+      // A pipeline moved to a device (to()) loads onto it unless told otherwise.
+      LoadOptions where = options;
+      if (!where.device && components_.device().device_type != 1) where.device = components_.device();
+      register_component(name, Value(options_.component_types->load(*spec, where)));
       report.loaded.push_back(name);
     } catch (const std::exception& e) {
       log_warning("Failed to load " + name + ": " + e.what());
@@ -259,6 +262,13 @@ ModularModelIndex ModularPipeline::modular_model_index() const {
   }
   for (const auto& item : extra_components_) index.components.push_back(item);
   return index;
+}
+
+void ModularPipeline::to(brick_device device, void* stream) {
+  components_.set_device(device, stream);
+  for (const auto& [name, component] : components_.all()) {
+    if (component.kind() == Value::Kind::Object) component.as_object()->to(device);
+  }
 }
 
 void ModularPipeline::save_pretrained(const fs::path& dir, const SaveOptions& options) {

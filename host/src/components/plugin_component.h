@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "brick/brick_abi.h"
@@ -28,8 +29,17 @@ class PluginComponent : public Object {
   std::string library() const override;
   Value config() const override;
   Value call(std::string_view method, const Value& args) override;
-  // Writes <folder>/config.json, which loading the type from the folder reads.
+  // The same, but nullopt when the type does not answer the method at all
+  // (the SDK's "component has no method" error); other errors throw. The
+  // host's conventions (load_state_dict, state_dict, to) are opt-in this way.
+  std::optional<Value> call_if_answered(std::string_view method, const Value& args);
+  // Writes <folder>/config.json and, when the type answers state_dict with
+  // tensors, <folder>/model.safetensors: what loading from the folder reads.
   void save(const std::filesystem::path& folder) const override;
+  // Calls the type's `to(device="cuda:0")` when it has one; remembers where
+  // the component is either way.
+  void to(brick_device device) override;
+  brick_device device() const override { return device_; }
 
   // The plugin's own object, when `caller` is the plugin that made it.
   void* native(const Plugin* caller, const char* type_id) const;
@@ -39,9 +49,14 @@ class PluginComponent : public Object {
   std::string class_name_;
   brick_component* instance_;
   Value config_;
+  brick_device device_{1, 0};
 };
 
-// Registers "<plugin>.<Name>" for each component class of the plugin.
+// Registers "<plugin>.<Name>" for each component class of the plugin. Such a
+// type loads from a folder as diffusers' ConfigMixin/ModelMixin do: created
+// from <folder>/config.json (a scheduler's scheduler_config.json also works),
+// then given the folder's weights (every *.safetensors, or *.<variant>.safetensors)
+// through its `load_state_dict`, then moved to the load device.
 void add_plugin_component_types(const std::shared_ptr<const Plugin>& plugin,
                                 const std::vector<const brick_component_class*>& classes, ComponentTypes& types);
 

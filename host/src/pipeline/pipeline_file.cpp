@@ -8,6 +8,7 @@
 #include "brick/host/host.h"
 #include "brick/host/json.h"
 #include "brick/host/loop_blocks.h"
+#include "brick/host/model_search_path.h"
 #include "brick/host/sequential_blocks.h"
 #include "brick/host/workflow.h"
 
@@ -313,7 +314,8 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
   Where where{file.origin_};
   const Value::Dict& top = where.object(doc, "the top level");
   where.keys(top, "the top level",
-             {"brick_pipeline", "description", "requires", "plugin_dirs", "blocks", "inputs", "configs", "components"});
+             {"brick_pipeline", "description", "requires", "plugin_dirs", "pretrained_model_name_or_path", "blocks", "inputs",
+              "configs", "components"});
 
   const Value* version = member(top, "brick_pipeline");
   if (!version) where.fail("brick_pipeline", "missing: a pipeline file starts with \"brick_pipeline\": 1");
@@ -337,6 +339,10 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
       std::filesystem::path dir = where.string(d, "plugin_dirs");
       file.plugin_dirs_.push_back(dir.is_absolute() ? dir : base_dir / dir);
     }
+  }
+  if (const Value* repo = member(top, "pretrained_model_name_or_path")) {
+    file.repository_ = where.string(*repo, "pretrained_model_name_or_path");
+    file.base_dir_ = base_dir;
   }
   const Value* blocks = member(top, "blocks");
   if (!blocks) where.fail("blocks", "missing: the pipeline's blocks");
@@ -373,6 +379,15 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
   return file;
 }
 
+std::filesystem::path PipelineFile::repository() const {
+  if (repository_.empty()) return {};
+  try {
+    return resolve_model_repository(repository_, base_dir_);
+  } catch (const Error& e) {
+    Where{origin_}.fail("pretrained_model_name_or_path", e.what());
+  }
+}
+
 std::vector<std::string> PipelineFile::plugin_names() const {
   std::vector<std::string> plugins;
   check_node(blocks_, Where{origin_}, "blocks", plugins);
@@ -407,7 +422,9 @@ ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::st
   // made, since making them may have loaded plugins.
   const auto* host = dynamic_cast<const Host*>(&factory);
   if (!options.component_types && host) options.component_types = host->component_types();
-  ModularPipeline pipe(std::move(blocks), std::move(options));
+  ModularPipeline pipe = repository_.empty()
+                             ? ModularPipeline(std::move(blocks), std::move(options))
+                             : ModularPipeline::from_pretrained(repository(), std::move(blocks), std::move(options));
   for (const auto& [name, fields] : components_) {
     ComponentSpec spec;
     try {

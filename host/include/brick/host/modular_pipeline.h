@@ -100,6 +100,12 @@ class ModularPipeline {
   Value::Dict outputs(const Kwargs& kwargs, const std::vector<std::string>& names,
                       const PipelineState* state = nullptr);
 
+  // pipe.to(device): blocks run there (Components::device(), the stream to
+  // enqueue on, nullptr for the device's current one), every component object
+  // moves there (Object::to; plugin types answer `to`), and components loaded
+  // later load there.
+  void to(brick_device device, void* stream = nullptr);
+
   // ---- components ------------------------------------------------------
   const std::vector<ComponentSpec>& component_specs() const { return component_specs_; }
   const std::vector<ConfigSpec>& config_specs() const { return config_specs_; }

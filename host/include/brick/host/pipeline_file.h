@@ -69,6 +69,11 @@ class PipelineFile {
   // declared ones (a relative pretrained_model_name_or_path is resolved
   // against the file's folder).
   const Value::Dict& components() const { return components_; }
+  // The modular repository the pipeline loads from ("pretrained_model_name_or_path":
+  // relative to the file's folder, else found on the model search path,
+  // model_search_path.h); empty when the file names none. Throws
+  // PipelineFileError when it names one that is not found.
+  std::filesystem::path repository() const;
 
   // The block graph, created through factory (a Host). Throws
   // PipelineFileError naming the path of the block that could not be made.
@@ -90,6 +95,8 @@ class PipelineFile {
   Kwargs inputs_;
   Value::Dict configs_;
   Value::Dict components_;
+  std::string repository_;
+  std::filesystem::path base_dir_;
 };
 
 }  // namespace brick::host

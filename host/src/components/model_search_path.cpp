@@ -1,0 +1,56 @@
+#include "brick/host/model_search_path.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <sstream>
+#include <string>
+
+#include "brick/host/error.h"
+
+namespace brick::host {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> model_search_path() {
+  std::vector<fs::path> dirs;
+  if (const char* env = std::getenv("BRICK_MODEL_PATH")) {
+    std::stringstream list(env);
+    std::string dir;
+    while (std::getline(list, dir, ':')) {
+      if (!dir.empty()) dirs.emplace_back(dir);
+    }
+  }
+  // This function is compiled into libbrick: its folder is the libdir.
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&model_search_path), &info) && info.dli_fname) {
+    std::error_code ec;
+    fs::path library = fs::canonical(info.dli_fname, ec);
+    if (!ec) dirs.push_back(library.parent_path().parent_path() / "share" / "brick" / "models");
+  }
+  return dirs;
+}
+
+fs::path resolve_model_repository(const fs::path& name, const fs::path& base_dir) {
+  std::error_code ec;
+  fs::path direct = name.is_relative() && !base_dir.empty() ? base_dir / name : name;
+  if (fs::is_directory(direct, ec)) return direct;
+  std::string looked = "'";
+  looked += direct.string();
+  looked += "'";
+  if (name.is_relative()) {
+    for (const fs::path& dir : model_search_path()) {
+      fs::path candidate = dir / name;
+      if (fs::is_directory(candidate, ec)) return candidate;
+      looked += ", '";
+      looked += candidate.string();
+      looked += "'";
+    }
+  }
+  std::string message = "no model repository '";
+  message += name.string() + "': looked at " + looked +
+             " (set BRICK_MODEL_PATH to add folders; nothing is fetched from a network)";
+  throw Error(BRICK_ERR_NOT_FOUND, message);
+}
+
+}  // namespace brick::host
