@@ -38,7 +38,7 @@ PipelineOptions host_types() {
 TEST(PluginComponents, ThePluginListsItsComponentTypes) {
   std::shared_ptr<Plugin> plugin = component_host().find_plugin("test_components");
   ASSERT_TRUE(plugin);
-  EXPECT_EQ(plugin->component_class_names(), (std::vector<std::string>{"EulerScheduler", "OtherType"}));
+  EXPECT_EQ(plugin->component_class_names(), (std::vector<std::string>{"EulerScheduler", "OtherType", "TinyModel"}));
   std::vector<std::string> names = component_host().component_types()->names();
   EXPECT_NE(std::find(names.begin(), names.end(), "test_components.EulerScheduler"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "brick.SafetensorsWeights"), names.end());
@@ -52,7 +52,8 @@ TEST(PluginComponents, TheRegistryRecordDeclaresThem) {
   brick::registry::PluginRecord record = brick::host::plugin_record(*plugin, &component_host());
   EXPECT_EQ(record.component_types_json,
             R"([{"name":"test_components.EulerScheduler","description":"a toy scheduler"},)"
-            R"({"name":"test_components.OtherType","description":""}])");
+            R"({"name":"test_components.OtherType","description":""},)"
+            R"({"name":"test_components.TinyModel","description":"a model with weights"}])");
 }
 
 TEST(PluginComponents, CreatedFromConfigAndCalledByTheHost) {
@@ -151,4 +152,55 @@ TEST(PluginComponents, FromPretrainedCreatesTheIndexedBlocksOrFallsBack) {  // c
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("'SequentialPipelineBlocks'"), std::string::npos) << e.what();
   }
+}
+
+TEST(PluginComponents, WeightsAreSavedFromStateDictAndLoadedThroughLoadStateDict) {
+  TempDir dir;
+  auto blocks = [] {
+    return std::make_unique<SpecBlock>(
+        "ModelBlocks", std::vector<ComponentSpec>{pretrained("unet", std::nullopt, "", "test_components.TinyModel")});
+  };
+  ModularPipeline pipe(blocks(), host_types());
+  Value made = Value(component_host().component_types()->create(
+      from_config("unet", "test_components.TinyModel", Value::dict({{"size", 3}}))));
+  made.as_object()->set_load_id("");
+  made.as_object()->call("scale", Value::dict({{"by", 2.5}}));  // weights differ from a fresh model's
+  pipe.update_components({{"unet", made}});
+  pipe.save_pretrained(dir.path());
+  EXPECT_TRUE(fs::exists(dir / "unet" / "config.json"));
+  ASSERT_TRUE(fs::exists(dir / "unet" / "model.safetensors"));
+
+  ModularPipeline again = ModularPipeline::from_pretrained(dir.path(), blocks(), host_types());
+  LoadReport report = again.load_components();
+  ASSERT_TRUE(report.ok()) << report.failed[0].second;
+  Value loaded = again.component("unet");
+  EXPECT_DOUBLE_EQ(loaded.as_object()->call("weight_sum", Value()).as_float(), 7.5);  // 3 x 2.5, not 3 x 1
+
+  // A type that cannot take weights refuses a folder that has them.
+  auto other = std::make_unique<SpecBlock>(
+      "ModelBlocks", std::vector<ComponentSpec>{pretrained("unet", dir.path().string(), "unet", "test_components.OtherType")});
+  ModularPipeline refuses(std::move(other), host_types());
+  LoadReport failed = refuses.load_components();
+  ASSERT_EQ(failed.failed.size(), 1u);
+  EXPECT_NE(failed.failed[0].second.find("has no load_state_dict method"), std::string::npos) << failed.failed[0].second;
+}
+
+TEST(PluginComponents, PipelineToMovesComponentsThatAnswerTo) {
+  auto blocks = std::make_unique<SpecBlock>(
+      "ModelBlocks", std::vector<ComponentSpec>{from_config("unet", "test_components.TinyModel", Value::dict({})),
+                                                from_config("scheduler", "test_components.EulerScheduler")});
+  ModularPipeline pipe(std::move(blocks), host_types());
+  EXPECT_EQ(pipe.component("unet").as_object()->call("device", Value()).as_string(), "never moved");
+  pipe.to(brick_device{1, 0});  // the scheduler has no `to`: it is left alone
+  EXPECT_EQ(pipe.component("unet").as_object()->call("device", Value()).as_string(), "cpu");
+  EXPECT_EQ(pipe.components().device().device_type, 1);
+}
+
+TEST(PluginComponents, ASchedulerFolderMayUseSchedulerConfigJson) {
+  TempDir dir;
+  fs::create_directories(dir / "scheduler");
+  std::ofstream(dir / "scheduler" / "scheduler_config.json") << R"({"scale": 4.0})";
+  ComponentSpec spec = pretrained("scheduler", dir.path().string(), "scheduler", "test_components.EulerScheduler");
+  std::shared_ptr<Object> object = component_host().component_types()->load(spec);
+  EXPECT_EQ(object->call("step", Value::list({1.0})).as_float(), 4.0);
 }

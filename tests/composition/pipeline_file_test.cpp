@@ -3,7 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "brick/host/block_graph.h"
+#include "brick/host/modular_repository.h"
 #include "brick/host/pipeline_file.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include "composition_support.h"
 
 namespace brick::test {
@@ -102,7 +108,8 @@ TEST(PipelineFileErrors, TheTopLevel) {
             "test.json: at brick_pipeline: the file has format 2; this host reads format 1");
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "block": "a.B"})"),
             "test.json: at the top level: unknown key \"block\" (expected \"brick_pipeline\", \"description\", "
-            "\"requires\", \"plugin_dirs\", \"blocks\", \"inputs\", \"configs\", \"components\")");
+            "\"requires\", \"plugin_dirs\", \"pretrained_model_name_or_path\", \"blocks\", \"inputs\", \"configs\", "
+            "\"components\")");
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1})"), "test.json: at blocks: missing: the pipeline's blocks");
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "a.B", "inputs": [1]})"),
             "test.json: at inputs: expected an object, got an array");
@@ -173,11 +180,6 @@ TEST(BlockGraph, ProducersConsumersBranchesAndLoops) {
   EXPECT_TRUE(contains(mermaid, "-.->|\"x\"|")) << mermaid;
 }
 
-}  // namespace
-}  // namespace brick::test
-
-namespace brick::test {
-namespace {
 
 TEST(PipelineFile, ComponentsOverrideTheDeclaredSpecs) {
   const char* text = R"({
@@ -215,6 +217,56 @@ TEST(PipelineFileErrors, Components) {
                          "components": {"unet": {"default_creation_method": "download"}}})"),
             "test.json: at components.unet.default_creation_method: expected \"from_config\" or \"from_pretrained\", "
             "got 'download'");
+}
+
+// A modular repository named by the file: found beside it, or by name on the
+// model search path (BRICK_MODEL_PATH), and its index overlays the specs.
+TEST(PipelineFile, ARepositoryBesideTheFileOrOnTheModelSearchPath) {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("brick-repo-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "files");
+  fs::create_directories(root / "models" / "tiny");
+  host::ModularModelIndex index;
+  host::ModularIndexEntry entry;
+  entry.library = "brick";
+  entry.class_name = "SafetensorsWeights";
+  entry.spec.pretrained_model_name_or_path = "/weights/tiny";
+  entry.spec.subfolder = "unet";
+  index.components.emplace_back("unet", entry);
+  host::write_modular_model_index(root / "models" / "tiny", index);
+  const char* text = R"({
+    "brick_pipeline": 1, "pretrained_model_name_or_path": "tiny",
+    "blocks": {"block": "test_composition.Step", "config": {"components": [{"name": "unet", "type_hint": "UNet"}]}}
+  })";
+
+  // Not beside the file, not on the path: every place looked at is named.
+  ::unsetenv("BRICK_MODEL_PATH");
+  PipelineFile file = PipelineFile::parse(text, "test.json", root / "files");
+  try {
+    file.init_pipeline(test_host());
+    FAIL();
+  } catch (const host::PipelineFileError& e) {
+    std::string what = e.what();
+    std::string expected = "test.json: at pretrained_model_name_or_path: no model repository 'tiny': looked at '";
+    expected += (root / "files" / "tiny").string();
+    EXPECT_EQ(what.rfind(expected, 0), 0u) << what;
+    EXPECT_NE(what.find("share/brick/models/tiny'"), std::string::npos) << what;
+  }
+
+  std::string search = (root / "nothing").string();
+  search += ":";
+  search += (root / "models").string();
+  ::setenv("BRICK_MODEL_PATH", search.c_str(), 1);
+  EXPECT_EQ(file.repository(), root / "models" / "tiny");
+  auto pipe = file.init_pipeline(test_host());
+  EXPECT_EQ(pipe.get_component_spec("unet").pretrained_model_name_or_path, std::optional<std::string>("/weights/tiny"));
+  ::unsetenv("BRICK_MODEL_PATH");
+
+  // Beside the file wins.
+  fs::rename(root / "models" / "tiny", root / "files" / "tiny");
+  EXPECT_EQ(PipelineFile::parse(text, "test.json", root / "files").repository(), root / "files" / "tiny");
+  fs::remove_all(root);
 }
 
 }  // namespace

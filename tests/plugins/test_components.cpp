@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include <ATen/ops/tensor.h>
+
 namespace {
 
 // A toy scheduler: step(x) = x * scale; set_timesteps(n) makes n steps.
@@ -41,6 +43,49 @@ class EulerScheduler : public brick::ComponentType {
 };
 
 class OtherType : public brick::ComponentType {};
+
+// A tiny model: its weights come and go through the host's conventions
+// (load_state_dict, state_dict, to); `weight_sum` and `device` report them.
+class TinyModel : public brick::ComponentType {
+ public:
+  explicit TinyModel(brick::ValueRef config) : size_(config["size"].is_none() ? 2 : config["size"].as<int64_t>()) {
+    std::vector<double> ones(static_cast<size_t>(size_), 1.0);
+    weights_ = ones;
+  }
+
+  brick::Value call(const std::string& method, brick::ValueRef args) override {
+    if (method == "state_dict") {
+      return brick::Value::dict().set("weight", brick::Value(at::tensor(weights_)));
+    }
+    if (method == "load_state_dict") {
+      at::Tensor w = args["state_dict"]["weight"].as<at::Tensor>().contiguous();
+      weights_.assign(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
+      return brick::Value();
+    }
+    if (method == "to") {
+      device_ = args["device"].as<std::string>();
+      return brick::Value();
+    }
+    if (method == "scale") {
+      for (double& w : weights_) w *= args["by"].as<double>();
+      return brick::Value();
+    }
+    if (method == "weight_sum") {
+      double sum = 0;
+      for (double w : weights_) sum += w;
+      return brick::Value(sum);
+    }
+    if (method == "device") return brick::Value(device_);
+    return brick::ComponentType::call(method, args);
+  }
+
+  brick::Value config() const override { return brick::Value::dict().set("size", brick::Value(size_)); }
+
+ private:
+  int64_t size_;
+  std::vector<double> weights_;
+  std::string device_ = "never moved";
+};
 
 // Uses the scheduler both ways; writes what it saw.
 class UsesScheduler : public brick::ModularPipelineBlocks {
@@ -96,4 +141,5 @@ BRICK_PLUGIN("test_components", "1.0.0", "component types for the component test
   plugin.add<ProbesNative>("ProbesNative");
   plugin.add_component<EulerScheduler>("EulerScheduler", "a toy scheduler");
   plugin.add_component<OtherType>("OtherType");
+  plugin.add_component<TinyModel>("TinyModel", "a model with weights");
 }
