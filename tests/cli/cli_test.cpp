@@ -10,25 +10,13 @@
 #include <filesystem>
 #include <string>
 
+#include "run_brick.h"
+
 namespace {
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr
-};
-
-Result brick(const std::string& arguments, const std::string& environment = "") {
-  std::string command = environment + " " + BRICK_BINARY_DIR "/bin/brick " + arguments + " 2>&1";
-  Result result{-1, ""};
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using brick::test::brick;
+using brick::test::contains;
+using brick::test::Result;
 
 const std::string kPlugins = std::string(TEST_PLUGIN_DIR) + "/";
 
@@ -40,10 +28,6 @@ const std::filesystem::path kScratch = [] {
   setenv("BRICK_REGISTRY_CACHE", (dir.string() + "/").c_str(), 1);
   return dir;
 }();
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 }  // namespace
 
@@ -71,6 +55,14 @@ TEST(Cli, RunsTheExamplePlugin) {
   Result r = brick("run example.Affine 'x=tensor([1.0, 2.0, 3.0])' scale=2 shift=0.5");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output, "y = Tensor(dtype=torch.float32, shape=torch.Size([3]))\n    [2.5, 4.5, 6.5]\n");
+}
+
+TEST(Cli, DeviceNamesAreCheckedBeforeRunning) {
+  Result r = brick("run --device gpu example.Affine 'x=tensor([1.0])'");
+  EXPECT_NE(r.status, 0);
+  EXPECT_TRUE(contains(r.output, "--device: expected cpu, cuda or cuda:N, got 'gpu'")) << r.output;
+  r = brick("run --device cpu example.Affine 'x=tensor([1.0])'");
+  EXPECT_EQ(r.status, 0) << r.output;
 }
 
 TEST(Cli, SeededBlocksAreReproducible) {
