@@ -14,9 +14,9 @@
 
 namespace {
 
-using brick::test::brick;
-using brick::test::contains;
-using brick::test::Result;
+using cli_run::brick;
+using cli_run::contains;
+using cli_run::Result;
 
 const std::string kPlugins = std::string(TEST_PLUGIN_DIR) + "/";
 

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-namespace brick::test {
+namespace cli_run {
 
 struct Result {
   int status;
@@ -32,4 +32,4 @@ inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-}  // namespace brick::test
+}  // namespace cli_run

@@ -24,32 +24,32 @@ bool is_png(const fs::path& file) {
 TEST(TextToImageCommand, WritesThePngAndSaysWhere) {
   TempDir dir;
   fs::path output = dir / "out" / "red.png";
-  Result r = brick("run " + kPipeline + " num_inference_steps=8 output=" + output.string(), environment(dir));
+  cli_run::Result r = cli_run::brick("run " + kPipeline + " num_inference_steps=8 output=" + output.string(), environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, "image_paths = ['" + output.string() + "']")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "image_paths = ['" + output.string() + "']")) << r.output;
   EXPECT_TRUE(is_png(output));
 }
 
 TEST(TextToImageCommand, ASchedulerIsChosenByName) {
   TempDir dir;
   fs::path output = dir / "ddim.png";
-  Result r = brick("run " + kPipeline + " scheduler=DDIMScheduler num_inference_steps=8 output=" + output.string() +
+  cli_run::Result r = cli_run::brick("run " + kPipeline + " scheduler=DDIMScheduler num_inference_steps=8 output=" + output.string() +
                        " --state",
                    environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(is_png(output));
-  r = brick("run " + kPipeline + " scheduler=NoSuchScheduler", environment(dir));
+  r = cli_run::brick("run " + kPipeline + " scheduler=NoSuchScheduler", environment(dir));
   EXPECT_NE(r.status, 0);
-  EXPECT_TRUE(contains(r.output, "component 'scheduler': no component type 'NoSuchScheduler' (known: ")) << r.output;
-  EXPECT_TRUE(contains(r.output, "core.DDIMScheduler")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "component 'scheduler': no component type 'NoSuchScheduler' (known: ")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "core.DDIMScheduler")) << r.output;
 }
 
 TEST(TextToImageCommand, DocumentsThePipeline) {
   TempDir dir;
-  Result r = brick("doc " + kPipeline, environment(dir));
+  cli_run::Result r = cli_run::brick("doc " + kPipeline, environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, "class ShapesAutoBlocks")) << r.output;
-  EXPECT_TRUE(contains(r.output, "prompt")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "class ShapesAutoBlocks")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "prompt")) << r.output;
 }
 
 }  // namespace
