@@ -72,6 +72,15 @@ bool read_rows(png_structp png, png_infop info, png_bytepp rows) {
   return true;
 }
 
+// libpng says "Read Error" for a short read; say that the file ended early.
+std::string decode_problem(std::FILE* file, const PngErrorSink& sink) {
+  if (!std::feof(file)) return sink.message;
+  std::string problem = "the file is truncated (libpng: ";
+  problem += sink.message;
+  problem += ")";
+  return problem;
+}
+
 [[noreturn]] void fail(const std::string& path, brick_status status, const std::string& problem) {
   std::string message = "cannot read PNG '";
   message += path;
@@ -107,7 +116,9 @@ at::Tensor read_png(const std::string& path) {
   if (!structs.info) fail(path, BRICK_ERR_OUT_OF_MEMORY, "libpng could not allocate its info struct");
 
   Header header;
-  if (!read_header(structs.png, structs.info, file.get(), &header)) fail(path, BRICK_ERR_INVALID_ARGUMENT, sink.message);
+  if (!read_header(structs.png, structs.info, file.get(), &header)) {
+    fail(path, BRICK_ERR_INVALID_ARGUMENT, decode_problem(file.get(), sink));
+  }
   if (header.channels != 3 || header.rowbytes != size_t{header.width} * 3) {
     // Cannot happen with the transformations above; guards the buffer size.
     fail(path, BRICK_ERR_INTERNAL,
@@ -125,7 +136,9 @@ at::Tensor read_png(const std::string& path) {
   auto* base = image.data_ptr<uint8_t>();
   std::vector<png_bytep> rows(header.height);
   for (png_uint_32 y = 0; y < header.height; ++y) rows[y] = base + size_t{y} * header.rowbytes;
-  if (!read_rows(structs.png, structs.info, rows.data())) fail(path, BRICK_ERR_INVALID_ARGUMENT, sink.message);
+  if (!read_rows(structs.png, structs.info, rows.data())) {
+    fail(path, BRICK_ERR_INVALID_ARGUMENT, decode_problem(file.get(), sink));
+  }
   return image;
 }
 
