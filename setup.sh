@@ -17,13 +17,14 @@
 #   libdlpack-dev           dlpack.h for plugins in plain C
 #   libopenblas0-pthread    a fast BLAS for LibTorch (the default is the reference one)
 #   libgtest-dev, libbenchmark-dev   tests and benchmarks
+#   libpng-dev              PNG reading and writing in the image plugin (plugins/image)
 #   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ ccache binutils
   libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev libpng-dev
 )
 
 build=0

@@ -1,0 +1,48 @@
+#include "image_input.h"
+
+#include <ATen/ops/cat.h>
+
+#include <string>
+#include <vector>
+
+#include "conversions.h"
+#include "png_read.h"
+
+namespace image {
+
+namespace {
+
+at::Tensor one_image(brick::ValueRef value, const char* what) {
+  if (value.kind() == BRICK_VALUE_STRING) return uint8_to_float(read_png(value.as<std::string>()));
+  if (value.is_tensor()) return to_float_nchw(value.as<at::Tensor>(), what);
+  std::string message = what;
+  message += ": expected a PNG path (str), an image tensor or a list of those, got ";
+  message += value.kind_name();
+  throw brick::Error(BRICK_ERR_TYPE_MISMATCH, message);
+}
+
+}  // namespace
+
+at::Tensor images_from_value(brick::ValueRef value, std::optional<int64_t> height, std::optional<int64_t> width,
+                             const char* what) {
+  std::vector<at::Tensor> images;
+  if (value.kind() == BRICK_VALUE_LIST) {
+    if (value.size() == 0) {
+      std::string message = what;
+      message += ": the list of images is empty";
+      throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, message);
+    }
+    for (size_t i = 0; i < value.size(); ++i) images.push_back(one_image(value[i], what));
+  } else {
+    images.push_back(one_image(value, what));
+  }
+  // diffusers' get_default_height_width: the first image's size when not given.
+  int64_t h = height.value_or(images.front().size(2));
+  int64_t w = width.value_or(images.front().size(3));
+  for (at::Tensor& image : images) {
+    image = resize(image.to(images.front().device()), h, w);
+  }
+  return images.size() == 1 ? images.front() : at::cat(images, 0);
+}
+
+}  // namespace image
