@@ -64,6 +64,9 @@ ShapesDenoiser::ShapesDenoiser(brick::ValueRef config)
       vocabulary_(Vocabulary::from_config(config)),
       schedule_(num_train_timesteps_, beta_start_, beta_end_, beta_schedule_, trained_betas_.value_or(std::vector<double>{})) {
   if (sample_size_ < 4) throw invalid("sample_size must be at least 4");
+  // trained_betas replace the named schedule, and their count is the number
+  // of training steps (what flow's s = t / num_train_timesteps divides by).
+  num_train_timesteps_ = schedule_.num_train_timesteps();
   for (const char* key : {"in_channels", "out_channels"}) {
     if (value_or<int64_t>(config, key, 3) != 3) {
       std::string message = key;
@@ -107,7 +110,8 @@ ShapesDenoiser::Resized ShapesDenoiser::resized(int64_t height, int64_t width, a
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
 
   const Dataset& data = dataset_locked();
-  at::Tensor images = data.images;
+  // Resized in the working dtype, so a float64 caller gets float64 accuracy.
+  at::Tensor images = data.images.to(dtype);
   if (images.size(2) != height || images.size(3) != width) {
     // Bilinear, antialias off: torch.nn.functional.interpolate(mode="bilinear",
     // align_corners=False), which is what a Python reference would do.
