@@ -175,7 +175,8 @@ brick::Value EulerDiscreteScheduler::step(const DictReader& args) {
   const double s_tmin = args.get_double("s_tmin", 0.0);
   const double s_tmax = args.get_double("s_tmax", INFINITY);
 
-  const int64_t i = index_.current(timesteps_, timestep);
+  // Checked before the index is recorded, so a refused step changes nothing.
+  const int64_t i = index_.peek(timesteps_, timestep);
   if (i + 1 >= static_cast<int64_t>(sigmas_.size())) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, std::string(kName) + ".step: the schedule is already finished");
   }
@@ -186,6 +187,7 @@ brick::Value EulerDiscreteScheduler::step(const DictReader& args) {
   // Churn adds fresh noise, which needs a generator: not offered here.
   if (gamma > 0) schedule::unsupported(kName, "step with s_churn > 0 (stochastic sampling)");
   const double sigma_hat = sigma * (gamma + 1.0);
+  index_.current(timesteps_, timestep);
 
   at::Tensor pred_original_sample;
   if (prediction_type_ == "sample" || prediction_type_ == "original_sample") {

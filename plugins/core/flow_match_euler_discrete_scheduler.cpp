@@ -131,10 +131,11 @@ brick::Value FlowMatchEulerDiscreteScheduler::step(const DictReader& args) {
   const double timestep = args.timestep("timestep");
   at::Tensor sample = args.tensor("sample").to(at::kFloat);
   if (args.get_double("s_churn", 0.0) > 0.0) schedule::unsupported(kName, "step with s_churn > 0");
-  const int64_t i = index_.current(timesteps_, timestep);
+  const int64_t i = index_.peek(timesteps_, timestep);
   if (i + 1 >= static_cast<int64_t>(sigmas_.size())) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, std::string(kName) + ".step: the schedule is already finished");
   }
+  index_.current(timesteps_, timestep);
   const double sigma = sigmas_[static_cast<size_t>(i)];
   const double sigma_next = sigmas_[static_cast<size_t>(i + 1)];
   at::Tensor prev_sample = (sample + model_output * (sigma_next - sigma)).to(model_output.scalar_type());

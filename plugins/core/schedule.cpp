@@ -228,8 +228,13 @@ int64_t index_for_timestep(const std::vector<double>& timesteps, double timestep
   return matches.size() > 1 ? matches[1] : matches[0];
 }
 
+int64_t StepIndex::peek(const std::vector<double>& timesteps, double timestep) const {
+  if (step_index_) return *step_index_;
+  return begin_index_ ? *begin_index_ : index_for_timestep(timesteps, timestep);
+}
+
 int64_t StepIndex::current(const std::vector<double>& timesteps, double timestep) {
-  if (!step_index_) step_index_ = begin_index_ ? *begin_index_ : index_for_timestep(timesteps, timestep);
+  step_index_ = peek(timesteps, timestep);
   return *step_index_;
 }
 

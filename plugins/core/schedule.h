@@ -75,6 +75,8 @@ class StepIndex {
   void set_begin_index(int64_t begin) { begin_index_ = begin; }
   std::optional<int64_t> step_index() const { return step_index_; }
   std::optional<int64_t> begin_index() const { return begin_index_; }
+  // The index the next step uses, without recording it.
+  int64_t peek(const std::vector<double>& timesteps, double timestep) const;
   // _init_step_index when unset; returns the current index.
   int64_t current(const std::vector<double>& timesteps, double timestep);
   void advance() { step_index_ = *step_index_ + 1; }
