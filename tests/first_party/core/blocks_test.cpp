@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
 #include <ATen/TensorOperators.h>
 #include <ATen/ops/allclose.h>
 #include <ATen/ops/arange.h>
@@ -259,6 +260,39 @@ TEST(CoreBlocks, ComposeIntoATextToImageSequence) {
   EXPECT_EQ(images.as_tensor().sizes(), (std::vector<int64_t>{1, 3, 16, 16}));
   EXPECT_GE(images.as_tensor().min().item<double>(), 0.0);
   EXPECT_LE(images.as_tensor().max().item<double>(), 1.0);
+}
+
+TEST(CudaDevice, SameSeedSameLatentsAndTheSameLoopOnTheGpu) {
+  if (!at::hasCUDA()) GTEST_SKIP() << "no CUDA device";
+  const brick_device cuda{2, 0};
+  ModularPipeline prepare = pipeline("core.PrepareLatentsStep");
+  prepare.components().set("scheduler", Value(scheduler()));
+  prepare.components().set("unet", Value(fake_unet()));
+  prepare.components().set("vae", Value(fake_vae()));
+  call(prepare.component("scheduler").as_object(), "set_timesteps", {{"num_inference_steps", 3}});
+  at::Tensor on_cpu = prepare({{"batch_size", 1}, {"seed", 5}}).get("latents").as_tensor();
+  prepare.components().set_device(cuda);
+  at::Tensor on_gpu = prepare({{"batch_size", 1}, {"seed", 5}}).get("latents").as_tensor();
+  EXPECT_TRUE(on_gpu.is_cuda());
+  EXPECT_TRUE(at::equal(on_cpu, on_gpu.cpu()));
+
+  auto run_loop = [&](bool gpu) {
+    LoopRun run = denoise_pipeline();
+    if (gpu) run.pipe.components().set_device(cuda);
+    std::shared_ptr<Object> s = run.pipe.component("scheduler").as_object();
+    call(s, "set_timesteps", {{"num_inference_steps", 3}});
+    at::Device device = gpu ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+    return run.pipe({{"timesteps", call(s, "timesteps")},
+                     {"num_inference_steps", 3},
+                     {"latents", on_cpu.to(device)},
+                     {"prompt_embeds", at::ones({1, 4}).to(device)},
+                     {"negative_prompt_embeds", at::zeros({1, 4}).to(device)}})
+        .get("latents")
+        .as_tensor();
+  };
+  at::Tensor gpu_result = run_loop(true);
+  EXPECT_TRUE(gpu_result.is_cuda());
+  EXPECT_TRUE(at::allclose(gpu_result.cpu(), run_loop(false), 1e-4, 1e-5));
 }
 
 }  // namespace
