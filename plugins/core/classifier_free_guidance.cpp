@@ -35,11 +35,12 @@ ClassifierFreeGuidance::ClassifierFreeGuidance(brick::ValueRef config_value) {
   stop_ = c.get_double("stop", stop_);
   enabled_ = c.get_bool("enabled", enabled_);
   if (start_ < 0.0 || start_ >= 1.0) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "Expected `start` to be between 0.0 and 1.0, but got " + std::to_string(start_));
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       c10::str("Expected `start` to be between 0.0 and 1.0, but got ", start_));
   }
   if (stop_ < start_ || stop_ > 1.0) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "Expected `stop` to be between `start` and 1.0, but got " + std::to_string(stop_));
+                       c10::str("Expected `stop` to be between `start` and 1.0, but got ", stop_));
   }
 }
 
@@ -92,7 +93,8 @@ brick::Value ClassifierFreeGuidance::call(const std::string& method, brick::Valu
     timestep_ = a.get_optional_double("timestep");
     return brick::Value();
   }
-  if (method == "num_conditions") return brick::Value(int64_t{is_cfg_enabled(a.get_double("guidance_scale", guidance_scale_)) ? 2 : 1});
+  if (method == "num_conditions")
+    return brick::Value(int64_t{is_cfg_enabled(a.get_double("guidance_scale", guidance_scale_)) ? 2 : 1});
   if (method == "forward") return forward(a);
   if (method == "enable") {
     enabled_ = true;

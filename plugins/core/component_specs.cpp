@@ -5,7 +5,8 @@ namespace core::specs {
 brick::ComponentSpec scheduler() { return brick::ComponentSpec("scheduler", "core.EulerDiscreteScheduler"); }
 
 brick::ComponentSpec guider() {
-  return brick::ComponentSpec("guider", "core.ClassifierFreeGuidance").with_config(brick::Json{R"({"guidance_scale": 7.5})"});
+  return brick::ComponentSpec("guider", "core.ClassifierFreeGuidance")
+      .with_config(brick::Json{R"({"guidance_scale": 7.5})"});
 }
 
 brick::ComponentSpec unet() { return brick::ComponentSpec("unet", "shapes.ShapesDenoiser"); }

@@ -18,11 +18,14 @@
 #include "set_timesteps_step.h"
 
 BRICK_PLUGIN("core", "0.1.0", "Schedulers, classifier-free guidance and the generic denoising blocks") {
-  plugin.add_component<core::EulerDiscreteScheduler>("EulerDiscreteScheduler", "Euler scheduler (diffusers' EulerDiscreteScheduler)");
+  plugin.add_component<core::EulerDiscreteScheduler>("EulerDiscreteScheduler",
+                                                     "Euler scheduler (diffusers' EulerDiscreteScheduler)");
   plugin.add_component<core::DDIMScheduler>("DDIMScheduler", "DDIM scheduler, eta = 0 (diffusers' DDIMScheduler)");
   plugin.add_component<core::FlowMatchEulerDiscreteScheduler>(
-      "FlowMatchEulerDiscreteScheduler", "Euler scheduler for flow matching (diffusers' FlowMatchEulerDiscreteScheduler)");
-  plugin.add_component<core::ClassifierFreeGuidance>("ClassifierFreeGuidance", "classifier-free guidance (diffusers' guider)");
+      "FlowMatchEulerDiscreteScheduler",
+      "Euler scheduler for flow matching (diffusers' FlowMatchEulerDiscreteScheduler)");
+  plugin.add_component<core::ClassifierFreeGuidance>("ClassifierFreeGuidance",
+                                                     "classifier-free guidance (diffusers' guider)");
 
   plugin.add<core::InputStep>("InputStep", "batch_size from prompt_embeds; embeddings repeated per image");
   plugin.add<core::SetTimestepsStep>("SetTimestepsStep", "scheduler.set_timesteps; the timesteps");

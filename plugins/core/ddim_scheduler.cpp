@@ -43,15 +43,14 @@ DDIMScheduler::DDIMScheduler(brick::ValueRef config_value) {
 void DDIMScheduler::set_timesteps(const DictReader& args) {
   const int64_t n = args.get_int("num_inference_steps", 0);
   if (!args.has("num_inference_steps")) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, std::string(kName) + ".set_timesteps: num_inference_steps is required");
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, c10::str(kName, ".set_timesteps: num_inference_steps is required"));
   }
   if (n > betas_config_.num_train_timesteps) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "`num_inference_steps`: " + std::to_string(n) +
-                           " cannot be larger than `self.config.train_timesteps`: " +
-                           std::to_string(betas_config_.num_train_timesteps) +
-                           " as the unet model trained with this scheduler can only handle maximal " +
-                           std::to_string(betas_config_.num_train_timesteps) + " timesteps.");
+                       c10::str("`num_inference_steps`: ", n, " cannot be larger than `self.config.train_timesteps`: ",
+                                betas_config_.num_train_timesteps,
+                                " as the unet model trained with this scheduler can only handle maximal ",
+                                betas_config_.num_train_timesteps, " timesteps."));
   }
   timesteps_ = schedule::spaced_timesteps(timestep_spacing_, betas_config_.num_train_timesteps, n, steps_offset_,
                                           /*round_linspace=*/true);
@@ -62,12 +61,8 @@ void DDIMScheduler::set_timesteps(const DictReader& args) {
 int64_t DDIMScheduler::train_index(double timestep, const char* method) const {
   const auto t = static_cast<int64_t>(std::llround(timestep));
   if (t < 0 || t >= betas_config_.num_train_timesteps) {
-    std::string message = kName;
-    message += ".";
-    message += method;
-    message += ": timestep " + std::to_string(t) + " is outside [0, " +
-               std::to_string(betas_config_.num_train_timesteps) + ")";
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, message);
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, c10::str(kName, ".", method, ": timestep ", t, " is outside [0, ",
+                                                            betas_config_.num_train_timesteps, ")"));
   }
   return t;
 }
@@ -75,17 +70,16 @@ int64_t DDIMScheduler::train_index(double timestep, const char* method) const {
 at::Tensor DDIMScheduler::threshold_sample(const at::Tensor& sample) const {
   at::Tensor flat = sample.to(at::kFloat).reshape({sample.size(0), -1});
   // s: a percentile of |x0| per sample, at least 1 and at most sample_max_value.
-  at::Tensor s = at::quantile(at::abs(flat), dynamic_thresholding_ratio_, 1)
-                     .clamp(1.0, sample_max_value_)
-                     .unsqueeze(1);
+  at::Tensor s = at::quantile(at::abs(flat), dynamic_thresholding_ratio_, 1).clamp(1.0, sample_max_value_).unsqueeze(1);
   at::Tensor out = at::minimum(at::maximum(flat, -s), s) / s;
   return out.reshape(sample.sizes()).to(sample.scalar_type());
 }
 
 brick::Value DDIMScheduler::step(const DictReader& args) const {
   if (!num_inference_steps_) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "Number of inference steps is 'None', you need to run 'set_timesteps' after creating the scheduler");
+    throw brick::Error(
+        BRICK_ERR_INVALID_ARGUMENT,
+        "Number of inference steps is 'None', you need to run 'set_timesteps' after creating the scheduler");
   }
   // eta > 0 adds variance noise, which needs a generator: not offered here.
   if (args.get_double("eta", 0.0) > 0.0) schedule::unsupported(kName, "step with eta > 0 (stochastic sampling)");

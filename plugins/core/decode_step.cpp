@@ -30,8 +30,8 @@ void DecodeStep::operator()(brick::Components& components, brick::PipelineState&
   brick::Value vae_config = component_config(components, "vae", kBlock);
   const double scaling_factor = DictReader(vae_config.ref(), "vae config").get_double("scaling_factor", 1.0);
   at::Tensor latents = block_state.get<at::Tensor>("latents");
-  brick::Value decoded = components.get("vae").call(
-      "decode", brick::Value::dict().set("latents", brick::Value(latents / scaling_factor)));
+  brick::Value decoded =
+      components.get("vae").call("decode", brick::Value::dict().set("latents", brick::Value(latents / scaling_factor)));
   at::Tensor images = tensor_result(decoded, "vae", "decode");
   block_state.set("images", (images / 2.0 + 0.5).clamp(0.0, 1.0));
   set_block_state(state, block_state);

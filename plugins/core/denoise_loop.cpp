@@ -15,8 +15,9 @@ std::vector<double> host_timesteps(brick::ValueRef timesteps) {
     return std::vector<double>(data, data + t.numel());
   }
   if (timesteps.kind() == BRICK_VALUE_LIST) return timesteps.as<std::vector<double>>();
-  throw brick::Error(BRICK_ERR_TYPE_MISMATCH,
-                     std::string("core.DenoiseLoop: timesteps must be a Tensor or a list, got ") + timesteps.kind_name());
+  throw brick::Error(
+      BRICK_ERR_TYPE_MISMATCH,
+      std::string("core.DenoiseLoop: timesteps must be a Tensor or a list, got ") + timesteps.kind_name());
 }
 
 }  // namespace
@@ -46,9 +47,8 @@ std::vector<brick::ComponentSpec> DenoiseLoop::loop_expected_components() const 
 }
 
 std::vector<brick::SubBlock> DenoiseLoop::sub_blocks() const {
-  return {{"before_denoiser", "LoopBeforeDenoiser"},
-          {"denoiser", "LoopDenoiser"},
-          {"after_denoiser", "LoopAfterDenoiser"}};
+  return {
+      {"before_denoiser", "LoopBeforeDenoiser"}, {"denoiser", "LoopDenoiser"}, {"after_denoiser", "LoopAfterDenoiser"}};
 }
 
 void DenoiseLoop::operator()(brick::Components& components, brick::PipelineState& state) {

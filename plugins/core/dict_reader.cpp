@@ -104,7 +104,7 @@ double DictReader::timestep(const char* key) const {
   if (v.is_tensor()) {
     at::Tensor t = v.as<at::Tensor>();
     if (!t.device().is_cpu()) fail(key, "a timestep tensor must be on the CPU (pass the host-side float instead)");
-    if (t.numel() != 1) fail(key, "expected one timestep, got a tensor of " + std::to_string(t.numel()));
+    if (t.numel() != 1) fail(key, c10::str("expected one timestep, got a tensor of ", t.numel()));
     return t.item<double>();
   }
   if (v.is_none()) fail(key, "a timestep is required");

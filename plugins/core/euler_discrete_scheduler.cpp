@@ -53,8 +53,9 @@ EulerDiscreteScheduler::EulerDiscreteScheduler(brick::ValueRef config_value) {
     schedule::unsupported(kName, what);
   }
   if (final_sigmas_type_ != "zero" && final_sigmas_type_ != "sigma_min") {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "`final_sigmas_type` must be one of 'zero', or 'sigma_min', but got " + final_sigmas_type_);
+    throw brick::Error(
+        BRICK_ERR_INVALID_ARGUMENT,
+        c10::str("`final_sigmas_type` must be one of 'zero', or 'sigma_min', but got ", final_sigmas_type_));
   }
 
   std::vector<double> betas = betas_config_.betas();
@@ -99,8 +100,9 @@ void EulerDiscreteScheduler::set_timesteps(const DictReader& args) {
   }
   const bool continuous_v = timestep_type_ == "continuous" && prediction_type_ == "v_prediction";
   if (custom_timesteps && continuous_v) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "Cannot set `timesteps` with `config.timestep_type = 'continuous'` "
-                                                   "and `config.prediction_type = 'v_prediction'`.");
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       "Cannot set `timesteps` with `config.timestep_type = 'continuous'` "
+                       "and `config.prediction_type = 'v_prediction'`.");
   }
   int64_t n = 0;
   if (has_steps) {

@@ -65,7 +65,8 @@ double FlowMatchEulerDiscreteScheduler::time_shift(double mu, double sigma, doub
 void FlowMatchEulerDiscreteScheduler::set_timesteps(const DictReader& args) {
   std::optional<double> mu = args.get_optional_double("mu");
   if (use_dynamic_shifting_ && !mu) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "`mu` must be passed when `use_dynamic_shifting` is set to be `True`");
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       "`mu` must be passed when `use_dynamic_shifting` is set to be `True`");
   }
   std::optional<std::vector<double>> custom_sigmas = args.get_optional_doubles("sigmas");
   std::optional<std::vector<double>> custom_timesteps = args.get_optional_doubles("timesteps");

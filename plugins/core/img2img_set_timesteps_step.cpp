@@ -22,26 +22,27 @@ std::string Img2ImgSetTimestepsStep::description() const {
 std::vector<brick::ComponentSpec> Img2ImgSetTimestepsStep::expected_components() const { return {specs::scheduler()}; }
 
 std::vector<brick::InputParam> Img2ImgSetTimestepsStep::inputs() const {
-  return {brick::InputParam("num_inference_steps", "int", "The number of denoising steps.").with_default(50),
-          brick::InputParam("strength", "float",
-                            "Conceptually, indicates how much to transform the reference `image`. Must be between 0 "
-                            "and 1. The number of denoising steps run is int(num_inference_steps * strength).")
-              .with_default(0.3),
-          brick::InputParam("num_images_per_prompt", "int", "The number of images to generate per prompt.").with_default(1),
-          brick::InputParam("batch_size", "int",
-                            "Number of prompts, the final batch size of model inputs should be batch_size * "
-                            "num_images_per_prompt")
-              .set_required(),
-          brick::InputParam("mu", "float",
-                            "Resolution-dependent shift, for a flow-matching scheduler with use_dynamic_shifting.")};
+  return {
+      brick::InputParam("num_inference_steps", "int", "The number of denoising steps.").with_default(50),
+      brick::InputParam("strength", "float",
+                        "Conceptually, indicates how much to transform the reference `image`. Must be between 0 "
+                        "and 1. The number of denoising steps run is int(num_inference_steps * strength).")
+          .with_default(0.3),
+      brick::InputParam("num_images_per_prompt", "int", "The number of images to generate per prompt.").with_default(1),
+      brick::InputParam("batch_size", "int",
+                        "Number of prompts, the final batch size of model inputs should be batch_size * "
+                        "num_images_per_prompt")
+          .set_required(),
+      brick::InputParam("mu", "float",
+                        "Resolution-dependent shift, for a flow-matching scheduler with use_dynamic_shifting.")};
 }
 
 std::vector<brick::OutputParam> Img2ImgSetTimestepsStep::intermediate_outputs() const {
-  return {brick::OutputParam("timesteps", "Tensor", "The timesteps to use for inference"),
-          brick::OutputParam("num_inference_steps", "int",
-                             "The number of denoising steps to perform at inference time"),
-          brick::OutputParam("latent_timestep", "float",
-                             "The timestep that represents the initial noise level for image-to-image generation")};
+  return {
+      brick::OutputParam("timesteps", "Tensor", "The timesteps to use for inference"),
+      brick::OutputParam("num_inference_steps", "int", "The number of denoising steps to perform at inference time"),
+      brick::OutputParam("latent_timestep", "float",
+                         "The timestep that represents the initial noise level for image-to-image generation")};
 }
 
 void Img2ImgSetTimestepsStep::operator()(brick::Components& components, brick::PipelineState& state) {
@@ -49,7 +50,7 @@ void Img2ImgSetTimestepsStep::operator()(brick::Components& components, brick::P
   const double strength = block_state.get<double>("strength");
   if (strength < 0.0 || strength > 1.0) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "The value of strength should in [0.0, 1.0] but is " + std::to_string(strength));
+                       c10::str("The value of strength should in [0.0, 1.0] but is ", strength));
   }
   set_scheduler_timesteps(components, block_state, kBlock);
   brick::ComponentRef scheduler = components.get("scheduler");
@@ -59,10 +60,10 @@ void Img2ImgSetTimestepsStep::operator()(brick::Components& components, brick::P
   const int64_t t_start = std::max<int64_t>(n - init_timestep, 0);
   const int64_t steps = n - t_start;
   if (steps < 1) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "After adjusting the num_inference_steps by strength parameter: " + std::to_string(strength) +
-                           ", the number of pipeline steps is " + std::to_string(steps) +
-                           " which is < 1 and not appropriate for this pipeline.");
+    throw brick::Error(
+        BRICK_ERR_INVALID_ARGUMENT,
+        c10::str("After adjusting the num_inference_steps by strength parameter: ", strength,
+                 ", the number of pipeline steps is ", steps, " which is < 1 and not appropriate for this pipeline."));
   }
   // The schedule is a CPU tensor (contract): slicing and reading it here syncs nothing.
   at::Tensor all = tensor_result(scheduler.call("timesteps"), "scheduler", "timesteps");

@@ -9,11 +9,16 @@ namespace {
 // The dtype as LoadOptions and pipeline files spell it.
 std::string dtype_name(at::ScalarType type) {
   switch (type) {
-    case at::kFloat: return "float32";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    case at::kDouble: return "float64";
-    default: return c10::toString(type);
+    case at::kFloat:
+      return "float32";
+    case at::kHalf:
+      return "float16";
+    case at::kBFloat16:
+      return "bfloat16";
+    case at::kDouble:
+      return "float64";
+    default:
+      return c10::toString(type);
   }
 }
 
@@ -29,12 +34,13 @@ std::string InputStep::description() const {
 }
 
 std::vector<brick::InputParam> InputStep::inputs() const {
-  return {brick::InputParam("num_images_per_prompt", "int", "The number of images to generate per prompt.").with_default(1),
-          brick::InputParam("prompt_embeds", "Tensor",
-                            "Pre-generated text embeddings. Can be generated from text_encoder step.")
-              .set_required(),
-          brick::InputParam("negative_prompt_embeds", "Tensor",
-                            "Pre-generated negative text embeddings. Can be generated from text_encoder step.")};
+  return {
+      brick::InputParam("num_images_per_prompt", "int", "The number of images to generate per prompt.").with_default(1),
+      brick::InputParam("prompt_embeds", "Tensor",
+                        "Pre-generated text embeddings. Can be generated from text_encoder step.")
+          .set_required(),
+      brick::InputParam("negative_prompt_embeds", "Tensor",
+                        "Pre-generated negative text embeddings. Can be generated from text_encoder step.")};
 }
 
 std::vector<brick::OutputParam> InputStep::intermediate_outputs() const {
@@ -54,16 +60,18 @@ void InputStep::operator()(brick::Components&, brick::PipelineState& state) {
   const int64_t num_images_per_prompt = block_state.get<int64_t>("num_images_per_prompt");
   if (num_images_per_prompt < 1) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "num_images_per_prompt must be at least 1, got " + std::to_string(num_images_per_prompt));
+                       c10::str("num_images_per_prompt must be at least 1, got ", num_images_per_prompt));
   }
   at::Tensor prompt_embeds = block_state.get<at::Tensor>("prompt_embeds");
   std::optional<at::Tensor> negative = block_state.get<std::optional<at::Tensor>>("negative_prompt_embeds");
-  if (prompt_embeds.dim() < 1) throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "prompt_embeds must have a batch dimension");
+  if (prompt_embeds.dim() < 1)
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "prompt_embeds must have a batch dimension");
   if (negative && negative->sizes() != prompt_embeds.sizes()) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "`prompt_embeds` and `negative_prompt_embeds` must have the same shape when passed directly, "
-                       "but got: `prompt_embeds` " + c10::str(prompt_embeds.sizes()) + " != `negative_prompt_embeds` " +
-                           c10::str(negative->sizes()) + ".");
+    throw brick::Error(
+        BRICK_ERR_INVALID_ARGUMENT,
+        c10::str("`prompt_embeds` and `negative_prompt_embeds` must have the same shape when passed directly, "
+                 "but got: `prompt_embeds` ",
+                 prompt_embeds.sizes(), " != `negative_prompt_embeds` ", negative->sizes(), "."));
   }
   block_state.set("batch_size", prompt_embeds.size(0));
   block_state.set("dtype", dtype_name(prompt_embeds.scalar_type()));

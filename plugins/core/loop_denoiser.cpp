@@ -50,10 +50,11 @@ void LoopDenoiser::operator()(brick::Components& components, brick::BlockState& 
   brick::ComponentRef unet = require_component(components, "unet", kBlock);
   brick::ComponentRef scheduler = require_component(components, "scheduler", kBlock);
 
-  guider.call("set_state", brick::Value::dict()
-                               .set("step", brick::Value::retain(args["i"]))
-                               .set("num_inference_steps", brick::Value(block_state.get<int64_t>("num_inference_steps")))
-                               .set("timestep", brick::Value::retain(args["t"])));
+  guider.call("set_state",
+              brick::Value::dict()
+                  .set("step", brick::Value::retain(args["i"]))
+                  .set("num_inference_steps", brick::Value(block_state.get<int64_t>("num_inference_steps")))
+                  .set("timestep", brick::Value::retain(args["t"])));
   const int64_t num_conditions = guider.call("num_conditions", guidance_kwargs(block_state)).ref().as<int64_t>();
   const std::string prediction_type = scheduler.call("model_parametrization").ref().as<std::string>();
 
@@ -72,9 +73,9 @@ void LoopDenoiser::operator()(brick::Components& components, brick::BlockState& 
   if (num_conditions == 2) {
     std::optional<at::Tensor> negative = block_state.get<std::optional<at::Tensor>>("negative_prompt_embeds");
     if (!negative) {
-      throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                         std::string(kBlock) + ": classifier-free guidance is enabled at this step but "
-                                               "negative_prompt_embeds is None");
+      throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, std::string(kBlock) +
+                                                         ": classifier-free guidance is enabled at this step but "
+                                                         "negative_prompt_embeds is None");
     }
     // One batched call, unconditional half first (diffusers' order).
     at::Tensor both = forward(at::cat({latent_model_input, latent_model_input}), at::cat({*negative, prompt_embeds}));

@@ -39,7 +39,8 @@ std::vector<brick::InputParam> PrepareLatentsStep::inputs() const {
                             "Number of prompts, the final batch size of model inputs should be batch_size * "
                             "num_images_per_prompt. Can be generated in input step.")
               .set_required(),
-          brick::InputParam("num_images_per_prompt", "int", "The number of images to generate per prompt.").with_default(1)};
+          brick::InputParam("num_images_per_prompt", "int", "The number of images to generate per prompt.")
+              .with_default(1)};
 }
 
 std::vector<brick::OutputParam> PrepareLatentsStep::intermediate_outputs() const {
@@ -77,9 +78,9 @@ void PrepareLatentsStep::operator()(brick::Components& components, brick::Pipeli
     if (!width) width = default_size;
   }
   if (*height <= 0 || *width <= 0 || *height % vae_scale_factor != 0 || *width % vae_scale_factor != 0) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "`height` and `width` have to be positive and divisible by " +
-                                                       std::to_string(vae_scale_factor) + " but are " +
-                                                       std::to_string(*height) + " and " + std::to_string(*width) + ".");
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       c10::str("`height` and `width` have to be positive and divisible by ", vae_scale_factor,
+                                " but are ", *height, " and ", *width, "."));
   }
   const int64_t batch = block_state.get<int64_t>("batch_size") * block_state.get<int64_t>("num_images_per_prompt");
   at::Generator generator = at::detail::createCPUGenerator(static_cast<uint64_t>(block_state.get<int64_t>("seed")));

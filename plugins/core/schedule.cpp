@@ -64,9 +64,9 @@ BetaSchedule BetaSchedule::read(const DictReader& config) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "num_train_timesteps must be at least 2");
   }
   if (s.trained_betas && static_cast<int64_t>(s.trained_betas->size()) != s.num_train_timesteps) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "trained_betas has " + std::to_string(s.trained_betas->size()) +
-                                                       " values but num_train_timesteps is " +
-                                                       std::to_string(s.num_train_timesteps));
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       c10::str("trained_betas has ", s.trained_betas->size(), " values but num_train_timesteps is ",
+                                s.num_train_timesteps));
   }
   if (!s.trained_betas && s.beta_schedule != "linear" && s.beta_schedule != "scaled_linear" &&
       s.beta_schedule != "squaredcos_cap_v2") {
@@ -138,7 +138,7 @@ std::vector<double> spaced_timesteps(const std::string& spacing, int64_t num_tra
                                      int64_t num_inference_steps, int64_t steps_offset, bool round_linspace) {
   if (num_inference_steps < 1) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "num_inference_steps must be at least 1, got " + std::to_string(num_inference_steps));
+                       c10::str("num_inference_steps must be at least 1, got ", num_inference_steps));
   }
   std::vector<double> out;
   if (spacing == "linspace") {
@@ -221,9 +221,9 @@ int64_t index_for_timestep(const std::vector<double>& timesteps, double timestep
     if (static_cast<float>(timesteps[i]) == wanted) matches.push_back(static_cast<int64_t>(i));
   }
   if (matches.empty()) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "timestep " + std::to_string(timestep) +
-                                                       " is not in the schedule (call set_timesteps first, and pass "
-                                                       "one of the scheduler's timesteps)");
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, c10::str("timestep ", timestep,
+                                                            " is not in the schedule (call set_timesteps first, and "
+                                                            "pass one of the scheduler's timesteps)"));
   }
   return matches.size() > 1 ? matches[1] : matches[0];
 }

@@ -25,9 +25,9 @@ std::vector<brick::InputParam> SetTimestepsStep::inputs() const {
 }
 
 std::vector<brick::OutputParam> SetTimestepsStep::intermediate_outputs() const {
-  return {brick::OutputParam("timesteps", "Tensor", "The timesteps to use for inference"),
-          brick::OutputParam("num_inference_steps", "int",
-                             "The number of denoising steps to perform at inference time")};
+  return {
+      brick::OutputParam("timesteps", "Tensor", "The timesteps to use for inference"),
+      brick::OutputParam("num_inference_steps", "int", "The number of denoising steps to perform at inference time")};
 }
 
 void SetTimestepsStep::operator()(brick::Components& components, brick::PipelineState& state) {

@@ -2,8 +2,6 @@
 // test_core_models: each block alone, the denoising loop checked against the
 // same steps computed here by hand, and the blocks composed into a
 // text-to-image sequence.
-#include <gtest/gtest.h>
-
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
 #include <ATen/TensorOperators.h>
@@ -13,6 +11,7 @@
 #include <ATen/ops/randn.h>
 #include <ATen/ops/repeat_interleave.h>
 #include <ATen/ops/zeros.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -32,7 +31,9 @@ std::shared_ptr<Object> scheduler(const std::string& type = "core.EulerDiscreteS
                                   const std::string& config = "{}") {
   return make(type, config);
 }
-std::shared_ptr<Object> fake_unet() { return make("test_core_models.FakeUnet", R"({"in_channels": 3, "sample_size": 8})"); }
+std::shared_ptr<Object> fake_unet() {
+  return make("test_core_models.FakeUnet", R"({"in_channels": 3, "sample_size": 8})");
+}
 std::shared_ptr<Object> fake_vae() {
   return make("test_core_models.FakeVae", R"({"scaling_factor": 0.5, "downsample_factor": 2})");
 }
@@ -45,7 +46,8 @@ at::Tensor reference_randn(std::vector<int64_t> shape, int64_t seed) {
 TEST(InputStep, BatchSizeAndEmbeddingsPerImage) {
   ModularPipeline pipe = pipeline("core.InputStep");
   at::Tensor embeds = at::arange(8, at::TensorOptions().dtype(at::kFloat)).view({2, 4});
-  auto state = pipe({{"prompt_embeds", embeds}, {"negative_prompt_embeds", embeds * 0.0}, {"num_images_per_prompt", 3}});
+  auto state =
+      pipe({{"prompt_embeds", embeds}, {"negative_prompt_embeds", embeds * 0.0}, {"num_images_per_prompt", 3}});
   EXPECT_EQ(state.get("batch_size").as_int(), 2);
   EXPECT_EQ(state.get("dtype").as_string(), "float32");
   at::Tensor repeated = state.get("prompt_embeds").as_tensor();
@@ -69,7 +71,8 @@ TEST(SetTimestepsStep, AsksTheSchedulerAndReturnsItsTimesteps) {
   EXPECT_EQ(state.get("num_inference_steps").as_int(), 4);
   EXPECT_EQ(call(s, "num_inference_steps").as_int(), 4);
   // mu reaches a dynamically shifted flow-matching scheduler.
-  pipe.components().set("scheduler", Value(scheduler("core.FlowMatchEulerDiscreteScheduler", R"({"use_dynamic_shifting": true})")));
+  pipe.components().set("scheduler",
+                        Value(scheduler("core.FlowMatchEulerDiscreteScheduler", R"({"use_dynamic_shifting": true})")));
   expect_tensor(pipe({{"num_inference_steps", 4}, {"mu", 0.8}}).get("timesteps"),
                 {1000.0, 816.7748208066346, 527.4352470134255, 2.2228167755574826}, 2e-6, 1e-4);
 }
@@ -108,9 +111,8 @@ TEST(PrepareLatentsStep, SeededLatentsOfTheModelsShape) {
   EXPECT_TRUE(at::equal(latents, pipe({{"batch_size", 2}, {"seed", 7}}).get("latents").as_tensor()));
   EXPECT_FALSE(at::equal(latents, pipe({{"batch_size", 2}, {"seed", 8}}).get("latents").as_tensor()));
 
-  at::Tensor sized = pipe({{"batch_size", 1}, {"num_images_per_prompt", 2}, {"height", 12}, {"width", 4}})
-                         .get("latents")
-                         .as_tensor();
+  at::Tensor sized =
+      pipe({{"batch_size", 1}, {"num_images_per_prompt", 2}, {"height", 12}, {"width", 4}}).get("latents").as_tensor();
   EXPECT_EQ(sized.sizes(), (std::vector<int64_t>{2, 3, 6, 2}));
   EXPECT_THROW(pipe({{"batch_size", 1}, {"height", 7}, {"width", 8}}), brick::host::Error);
 
@@ -120,7 +122,8 @@ TEST(PrepareLatentsStep, SeededLatentsOfTheModelsShape) {
 
   // DDIM starts from unit noise.
   pipe.components().set("scheduler", Value(scheduler("core.DDIMScheduler")));
-  EXPECT_TRUE(at::equal(pipe({{"batch_size", 2}, {"seed", 7}}).get("latents").as_tensor(), reference_randn({2, 3, 8, 8}, 7)));
+  EXPECT_TRUE(
+      at::equal(pipe({{"batch_size", 2}, {"seed", 7}}).get("latents").as_tensor(), reference_randn({2, 3, 8, 8}, 7)));
 }
 
 // The loop's arithmetic done here step by step: Euler over linspace(3)
@@ -210,7 +213,9 @@ TEST(DenoiseLoop, GuidanceScaleOneRunsTheConditionalBatchOnly) {
   EXPECT_EQ(calls.find("prediction_types")->repr(), "['v_prediction', 'v_prediction', 'v_prediction']");
   // Guidance without a negative embedding is refused, naming it.
   try {
-    run.pipe({{"timesteps", call(s, "timesteps")}, {"num_inference_steps", 3}, {"latents", latents},
+    run.pipe({{"timesteps", call(s, "timesteps")},
+              {"num_inference_steps", 3},
+              {"latents", latents},
               {"prompt_embeds", embeds}});
     FAIL();
   } catch (const brick::host::Error& e) {
@@ -221,8 +226,9 @@ TEST(DenoiseLoop, GuidanceScaleOneRunsTheConditionalBatchOnly) {
 TEST(DenoiseLoop, InterfaceMergesItsLoopBlocks) {
   auto loop = core_host().create_block("core.DenoiseLoop");
   EXPECT_EQ(loop->sub_blocks().names(), (std::vector<std::string>{"before_denoiser", "denoiser", "after_denoiser"}));
-  EXPECT_EQ(loop->input_names(), (std::vector<std::string>{"timesteps", "num_inference_steps", "latents",
-                                                           "guidance_scale", "prompt_embeds", "negative_prompt_embeds"}));
+  EXPECT_EQ(loop->input_names(),
+            (std::vector<std::string>{"timesteps", "num_inference_steps", "latents", "guidance_scale", "prompt_embeds",
+                                      "negative_prompt_embeds"}));
   EXPECT_EQ(loop->intermediate_output_names(), std::vector<std::string>{"latents"});
   EXPECT_NE(loop->doc().find("iteratively denoise the latents"), std::string::npos) << loop->doc();
 }
@@ -253,8 +259,10 @@ TEST(CoreBlocks, ComposeIntoATextToImageSequence) {
   pipe.components().set("unet", Value(fake_unet()));
   pipe.components().set("vae", Value(fake_vae()));
   at::Tensor embeds = at::ones({1, 4});
-  Value images = pipe.output({{"prompt_embeds", embeds}, {"negative_prompt_embeds", at::zeros({1, 4})},
-                              {"num_inference_steps", 3}, {"seed", 3}},
+  Value images = pipe.output({{"prompt_embeds", embeds},
+                              {"negative_prompt_embeds", at::zeros({1, 4})},
+                              {"num_inference_steps", 3},
+                              {"seed", 3}},
                              "images");
   ASSERT_TRUE(images.is_tensor());
   EXPECT_EQ(images.as_tensor().sizes(), (std::vector<int64_t>{1, 3, 16, 16}));
@@ -282,11 +290,12 @@ TEST(CudaDevice, SameSeedSameLatentsAndTheSameLoopOnTheGpu) {
     std::shared_ptr<Object> s = run.pipe.component("scheduler").as_object();
     call(s, "set_timesteps", {{"num_inference_steps", 3}});
     at::Device device = gpu ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
-    return run.pipe({{"timesteps", call(s, "timesteps")},
-                     {"num_inference_steps", 3},
-                     {"latents", on_cpu.to(device)},
-                     {"prompt_embeds", at::ones({1, 4}).to(device)},
-                     {"negative_prompt_embeds", at::zeros({1, 4}).to(device)}})
+    return run
+        .pipe({{"timesteps", call(s, "timesteps")},
+               {"num_inference_steps", 3},
+               {"latents", on_cpu.to(device)},
+               {"prompt_embeds", at::ones({1, 4}).to(device)},
+               {"negative_prompt_embeds", at::zeros({1, 4}).to(device)}})
         .get("latents")
         .as_tensor();
   };

@@ -70,8 +70,8 @@ inline void expect_values(const std::vector<double>& actual, const std::vector<d
   }
 }
 
-inline void expect_tensor(const Value& value, const std::vector<double>& expected, double rel = 2e-6,
-                          double abs = 1e-6, const std::string& what = "") {
+inline void expect_tensor(const Value& value, const std::vector<double>& expected, double rel = 2e-6, double abs = 1e-6,
+                          const std::string& what = "") {
   ASSERT_TRUE(value.is_tensor()) << what << ": got " << value.repr();
   expect_values(values_of(value.as_tensor()), expected, rel, abs, what);
 }

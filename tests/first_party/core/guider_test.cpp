@@ -1,8 +1,7 @@
 // core.ClassifierFreeGuidance through the host: diffusers' formulas (the
 // native and the original formulation, guidance_rescale, start/stop).
-#include <gtest/gtest.h>
-
 #include <ATen/ops/tensor.h>
+#include <gtest/gtest.h>
 
 #include "brick/host/error.h"
 #include "core_test_support.h"

@@ -3,9 +3,8 @@
 // (derive_expected.py in this folder prints them; plain Python, double
 // precision). Sample and model output of the one-step checks:
 // sample = [1, -2, 0.5], model_output = [0.1, 0.2, -0.3].
-#include <gtest/gtest.h>
-
 #include <ATen/ops/zeros.h>
+#include <gtest/gtest.h>
 
 #include "brick/host/error.h"
 #include "core_test_support.h"
@@ -21,8 +20,7 @@ const std::vector<double> kOutput = {0.1, 0.2, -0.3};
 constexpr double kStepRel = 1e-5;
 constexpr double kStepAbs = 1e-5;
 
-const char* const kSdEuler =
-    R"({"beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012, )";
+const char* const kSdEuler = R"({"beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012, )";
 
 std::shared_ptr<Object> with_timesteps(const std::string& type, const std::string& config, int64_t n) {
   std::shared_ptr<Object> s = make(type, config);
@@ -60,25 +58,55 @@ struct EulerCase {
 TEST(EulerDiscreteScheduler, SchedulesMatchTheFormulas) {
   const std::string sd = kSdEuler;
   const std::vector<EulerCase> cases = {
-      {"linear linspace 4", "{}", 4, {999, 666, 333, 0},
-       {157.40728081040757, 9.488920229525215, 1.4623566969975688, 0.010000500037502575, 0.0}, 157.40728081040757},
-      // A fractional timestep (499.5) interpolates sigma linearly.
-      {"linear linspace 3", "{}", 3, {999, 499.5, 0}, {157.40728081040757, 3.433551865784932, 0.010000500037502575, 0.0},
+      {"linear linspace 4",
+       "{}",
+       4,
+       {999, 666, 333, 0},
+       {157.40728081040757, 9.488920229525215, 1.4623566969975688, 0.010000500037502575, 0.0},
        157.40728081040757},
-      {"SD leading, steps_offset 1", sd + R"("timestep_spacing": "leading", "steps_offset": 1})", 5,
+      // A fractional timestep (499.5) interpolates sigma linearly.
+      {"linear linspace 3",
+       "{}",
+       3,
+       {999, 499.5, 0},
+       {157.40728081040757, 3.433551865784932, 0.010000500037502575, 0.0},
+       157.40728081040757},
+      {"SD leading, steps_offset 1",
+       sd + R"("timestep_spacing": "leading", "steps_offset": 1})",
+       5,
        {801, 601, 401, 201, 1},
        {5.134431117517536, 2.292853821788702, 1.1682159550479787, 0.5740502594628525, 0.04131441199678309, 0.0},
        5.2309065084870685},
-      {"SD trailing", sd + R"("timestep_spacing": "trailing"})", 3, {999, 666, 332},
-       {14.614641229333639, 2.9183071154268285, 0.9292144332132185, 0.0}, 14.614641229333639},
-      {"SD karras", sd + R"("use_karras_sigmas": true})", 4, {999.0, 687.1527460744259, 145.9380686057837, 0.0},
-       {14.614641229333643, 3.168603072959619, 0.44691820937343973, 0.02916715815172038, 0.0}, 14.614641229333643},
-      {"final sigma_min", R"({"final_sigmas_type": "sigma_min"})", 3, {999, 499.5, 0},
-       {157.40728081040757, 3.433551865784932, 0.010000500037502575, 0.010000500037502575}, 157.40728081040757},
-      {"squaredcos_cap_v2", R"({"beta_schedule": "squaredcos_cap_v2"})", 3, {999, 499.5, 0},
-       {20291.169610019886, 1.0139700572337569, 0.006425412771142061, 0.0}, 20291.169610019886},
-      {"zero terminal SNR", sd + R"("timestep_spacing": "trailing", "rescale_betas_zero_snr": true})", 2, {999, 499},
-       {4095.9998779296857, 1.7680802029011626, 0.0}, 4095.9998779296857},
+      {"SD trailing",
+       sd + R"("timestep_spacing": "trailing"})",
+       3,
+       {999, 666, 332},
+       {14.614641229333639, 2.9183071154268285, 0.9292144332132185, 0.0},
+       14.614641229333639},
+      {"SD karras",
+       sd + R"("use_karras_sigmas": true})",
+       4,
+       {999.0, 687.1527460744259, 145.9380686057837, 0.0},
+       {14.614641229333643, 3.168603072959619, 0.44691820937343973, 0.02916715815172038, 0.0},
+       14.614641229333643},
+      {"final sigma_min",
+       R"({"final_sigmas_type": "sigma_min"})",
+       3,
+       {999, 499.5, 0},
+       {157.40728081040757, 3.433551865784932, 0.010000500037502575, 0.010000500037502575},
+       157.40728081040757},
+      {"squaredcos_cap_v2",
+       R"({"beta_schedule": "squaredcos_cap_v2"})",
+       3,
+       {999, 499.5, 0},
+       {20291.169610019886, 1.0139700572337569, 0.006425412771142061, 0.0},
+       20291.169610019886},
+      {"zero terminal SNR",
+       sd + R"("timestep_spacing": "trailing", "rescale_betas_zero_snr": true})",
+       2,
+       {999, 499},
+       {4095.9998779296857, 1.7680802029011626, 0.0},
+       4095.9998779296857},
   };
   for (const EulerCase& c : cases) {
     std::shared_ptr<Object> s = with_timesteps("core.EulerDiscreteScheduler", c.config, c.n);
@@ -113,7 +141,8 @@ TEST(EulerDiscreteScheduler, OneStepInEachParametrization) {
                 kStepRel, kStepAbs, "v x0");
   EXPECT_EQ(call(v, "model_parametrization").as_string(), "v_prediction");
 
-  std::shared_ptr<Object> x = with_timesteps("core.EulerDiscreteScheduler", leading + R"(, "prediction_type": "sample"})", 5);
+  std::shared_ptr<Object> x =
+      with_timesteps("core.EulerDiscreteScheduler", leading + R"(, "prediction_type": "sample"})", 5);
   out = step(x, 801.0);
   expect_tensor(*out.find("prev_sample"), {0.5019079022346595, -0.7824415387958343, 0.05725146865303066}, kStepRel,
                 kStepAbs, "sample prev");
@@ -155,7 +184,8 @@ TEST(EulerDiscreteScheduler, AddNoiseUsesTheBeginIndexOrTheTimestep) {
 
 TEST(EulerDiscreteScheduler, ConfigIsCompleteAndUnknownKeysAreIgnored) {
   std::shared_ptr<Object> s =
-      make("core.EulerDiscreteScheduler", R"({"beta_end": 0.012, "clip_sample": false, "_diffusers_version": "0.40.0", "foo": 1})");
+      make("core.EulerDiscreteScheduler",
+           R"({"beta_end": 0.012, "clip_sample": false, "_diffusers_version": "0.40.0", "foo": 1})");
   Value config = s->config();
   ASSERT_TRUE(config.find("_class_name"));
   EXPECT_EQ(config.find("_class_name")->as_string(), "EulerDiscreteScheduler");
@@ -171,13 +201,19 @@ TEST(EulerDiscreteScheduler, ConfigIsCompleteAndUnknownKeysAreIgnored) {
 
 TEST(EulerDiscreteScheduler, RefusesWhatItDoesNotImplement) {
   std::string message;
-  EXPECT_NE(failure_of([] { make("core.EulerDiscreteScheduler", R"({"use_beta_sigmas": true})"); }, &message), BRICK_OK);
+  EXPECT_NE(failure_of([] { make("core.EulerDiscreteScheduler", R"({"use_beta_sigmas": true})"); }, &message),
+            BRICK_OK);
   EXPECT_NE(message.find("use_beta_sigmas"), std::string::npos) << message;
   std::shared_ptr<Object> s = with_timesteps("core.EulerDiscreteScheduler", "{}", 4);
-  EXPECT_EQ(failure_of([&] {
-              call(s, "step", {{"model_output", tensor(kOutput)}, {"timestep", 999.0}, {"sample", tensor(kSample)},
-                                {"s_churn", 1.0}});
-            }, &message),
+  EXPECT_EQ(failure_of(
+                [&] {
+                  call(s, "step",
+                       {{"model_output", tensor(kOutput)},
+                        {"timestep", 999.0},
+                        {"sample", tensor(kSample)},
+                        {"s_churn", 1.0}});
+                },
+                &message),
             BRICK_ERR_UNSUPPORTED);
   EXPECT_NE(message.find("s_churn"), std::string::npos) << message;
   // The refused step left no state behind: the next step still looks its timestep up.
@@ -196,7 +232,7 @@ TEST(DDIMScheduler, TimestepSpacings) {
     std::vector<double> timesteps;
   };
   const std::vector<Case> cases = {
-      {"{}", 10, {900, 800, 700, 600, 500, 400, 300, 200, 100, 0}},  // leading, diffusers' default
+      {"{}", 10, {900, 800, 700, 600, 500, 400, 300, 200, 100, 0}},         // leading, diffusers' default
       {R"({"timestep_spacing": "linspace"})", 5, {999, 749, 500, 250, 0}},  // rounded half to even
       {R"({"timestep_spacing": "trailing"})", 3, {999, 666, 332}},
       {R"({"steps_offset": 1})", 4, {751, 501, 251, 1}},
@@ -219,9 +255,11 @@ TEST(DDIMScheduler, OneStepInEachParametrization) {
       // x0 leaves [-1, 1] and is clipped (clip_sample defaults to true).
       {"{}", {0.1387514040369676, 0.16102238251652623, -0.26094697803435746}, {1.0, -1.0, 1.0}},
       {R"({"clip_sample": false})", {2.2256260826715324, -4.996168150557891, 1.5896145283987393}, {}},
-      {R"({"prediction_type": "v_prediction"})", {0.9975097198651036, -2.003977376567777, 0.506593054665425},
+      {R"({"prediction_type": "v_prediction"})",
+       {0.9975097198651036, -2.003977376567777, 0.506593054665425},
        {-0.08354737132644804, -0.23285120479109378, 0.3081790183502671}},
-      {R"({"prediction_type": "sample"})", {1.0016207897973086, -1.9942824320949928, 0.4929711408364829},
+      {R"({"prediction_type": "sample"})",
+       {1.0016207897973086, -1.9942824320949928, 0.4929711408364829},
        {0.1, 0.2, -0.3}},
   };
   for (const Case& c : cases) {
@@ -235,8 +273,9 @@ TEST(DDIMScheduler, OneStepInEachParametrization) {
 TEST(DDIMScheduler, TheLastStepUsesSetAlphaToOne) {
   expect_tensor(*step(with_timesteps("core.DDIMScheduler", "{}", 10), 0.0).find("prev_sample"),
                 {0.9990499537465624, -1.0, 0.503025151886407}, kStepRel, kStepAbs, "alpha one");
-  expect_tensor(*step(with_timesteps("core.DDIMScheduler", R"({"set_alpha_to_one": false})", 10), 0.0).find("prev_sample"),
-                {1.0, -0.9979499987499376, 0.49999999999999994}, kStepRel, kStepAbs, "first alpha");
+  expect_tensor(
+      *step(with_timesteps("core.DDIMScheduler", R"({"set_alpha_to_one": false})", 10), 0.0).find("prev_sample"),
+      {1.0, -0.9979499987499376, 0.49999999999999994}, kStepRel, kStepAbs, "first alpha");
 }
 
 TEST(DDIMScheduler, AddNoiseScaleInputAndRefusals) {
@@ -247,11 +286,14 @@ TEST(DDIMScheduler, AddNoiseScaleInputAndRefusals) {
   EXPECT_EQ(call(s, "init_noise_sigma").as_float(), 1.0);
   expect_tensor(call(s, "scale_model_input", {{"sample", tensor(kSample)}, {"timestep", 900.0}}), kSample, 0, 0);
   std::string message;
-  EXPECT_EQ(failure_of([&] {
-              call(s, "step", {{"model_output", tensor(kOutput)}, {"timestep", 900.0}, {"sample", tensor(kSample)},
-                                {"eta", 0.5}});
-            }, &message),
-            BRICK_ERR_UNSUPPORTED);
+  EXPECT_EQ(
+      failure_of(
+          [&] {
+            call(s, "step",
+                 {{"model_output", tensor(kOutput)}, {"timestep", 900.0}, {"sample", tensor(kSample)}, {"eta", 0.5}});
+          },
+          &message),
+      BRICK_ERR_UNSUPPORTED);
   EXPECT_NE(message.find("eta"), std::string::npos) << message;
   EXPECT_EQ(failure_of([] { step(make("core.DDIMScheduler"), 900.0); }, &message), BRICK_ERR_INVALID_ARGUMENT);
   EXPECT_NE(message.find("set_timesteps"), std::string::npos) << message;
@@ -262,11 +304,12 @@ TEST(DDIMScheduler, ThresholdingClampsToAPercentile) {
   // x0 = sample / sqrt(a_0); the 0.5 quantile of |x0| over [0.5, 3, 4] is 3 / sqrt(a_0) (> 1), so x0 / s.
   std::shared_ptr<Object> s = with_timesteps("core.DDIMScheduler",
                                              R"({"thresholding": true, "dynamic_thresholding_ratio": 0.5,
-                                                 "sample_max_value": 10.0})", 10);
+                                                 "sample_max_value": 10.0})",
+                                             10);
   // One sample of three values: thresholding works per sample (dimension 0 is the batch).
-  Value out = call(s, "step", {{"model_output", at::zeros({1, 3})},
-                                {"timestep", 0.0},
-                                {"sample", tensor({0.5, -3.0, 4.0}).view({1, 3})}});
+  Value out =
+      call(s, "step",
+           {{"model_output", at::zeros({1, 3})}, {"timestep", 0.0}, {"sample", tensor({0.5, -3.0, 4.0}).view({1, 3})}});
   // x0 / s = sample / 3, clamped to [-1, 1].
   expect_tensor(*out.find("pred_original_sample"), {0.5 / 3.0, -1.0, 1.0}, kStepRel, kStepAbs, "thresholded");
 }
@@ -274,9 +317,9 @@ TEST(DDIMScheduler, ThresholdingClampsToAPercentile) {
 TEST(DDIMScheduler, MadeFromAnEulerConfig) {
   // diffusers' DDIMScheduler.from_config(euler.config): shared keys carry
   // over, Euler-only keys are dropped, DDIM's own keys take their defaults.
-  std::shared_ptr<Object> euler = make(
-      "core.EulerDiscreteScheduler", std::string(kSdEuler) +
-                                         R"("timestep_spacing": "trailing", "prediction_type": "v_prediction",
+  std::shared_ptr<Object> euler =
+      make("core.EulerDiscreteScheduler", std::string(kSdEuler) +
+                                              R"("timestep_spacing": "trailing", "prediction_type": "v_prediction",
                                             "use_karras_sigmas": false, "interpolation_type": "linear"})");
   std::shared_ptr<Object> ddim = make("core.DDIMScheduler", brick::host::to_json(euler->config()));
   Value config = ddim->config();
@@ -329,7 +372,11 @@ TEST(FlowMatchEulerDiscreteScheduler, SchedulesWithShiftAndDynamicShifting) {
   }
   std::string message;
   std::shared_ptr<Object> dynamic = make("core.FlowMatchEulerDiscreteScheduler", R"({"use_dynamic_shifting": true})");
-  EXPECT_EQ(failure_of([&] { call(dynamic, "set_timesteps", {{"num_inference_steps", 4}}); }, &message),
+  EXPECT_EQ(failure_of(
+                [&] {
+                  call(dynamic, "set_timesteps", {{"num_inference_steps", 4}});
+                },
+                &message),
             BRICK_ERR_INVALID_ARGUMENT);
   EXPECT_NE(message.find("`mu` must be passed"), std::string::npos) << message;
 }

@@ -69,7 +69,8 @@ class FakeVae : public brick::ComponentType {
     if (method == "config") return config();
     if (method == "decode") {
       at::Tensor latents = args["latents"].as<at::Tensor>();
-      at::Tensor up = at::repeat_interleave(at::repeat_interleave(latents, downsample_factor_, 2), downsample_factor_, 3);
+      at::Tensor up =
+          at::repeat_interleave(at::repeat_interleave(latents, downsample_factor_, 2), downsample_factor_, 3);
       return brick::Value(up * 0.5);
     }
     return brick::ComponentType::call(method, args);
