@@ -36,7 +36,7 @@ namespace {
 // What the repository's pipeline runs when the index is opened by name
 // (ModularPipeline::from_pretrained(path, host, ..., default_blocks)): the
 // class name of pipelines/text2image.json's blocks.
-constexpr const char* kBlocksClassName = "Text2ImageBlocks";
+constexpr const char* kBlocksClassName = "ShapesAutoBlocks";
 
 // Stable Diffusion's scheduler (runwayml/stable-diffusion-v1-5
 // scheduler_config.json, as EulerDiscreteScheduler reads it).

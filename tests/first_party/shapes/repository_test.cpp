@@ -39,7 +39,7 @@ const brick::host::ModularIndexEntry* entry(const brick::host::ModularModelIndex
 TEST(ShapesRepository, TheIndexNamesEveryComponent) {
   brick::host::ModularModelIndex index = brick::host::read_modular_model_index(kRepository);
   EXPECT_EQ(index.class_name, "ModularPipeline");
-  EXPECT_EQ(index.blocks_class_name, std::optional<std::string>("Text2ImageBlocks"));
+  EXPECT_EQ(index.blocks_class_name, std::optional<std::string>("ShapesAutoBlocks"));
   const std::pair<const char*, const char*> expected[] = {{"scheduler", "core.EulerDiscreteScheduler"},
                                                           {"text_encoder", "shapes.ShapesTextEncoder"},
                                                           {"unet", "shapes.ShapesDenoiser"},
