@@ -26,13 +26,7 @@ EulerDiscreteScheduler::EulerDiscreteScheduler(brick::ValueRef config_value) {
   steps_offset_ = c.get_int("steps_offset", steps_offset_);
   final_sigmas_type_ = c.get_string("final_sigmas_type", final_sigmas_type_);
 
-  if (int(use_karras_sigmas_) + int(use_exponential_sigmas_) + int(use_beta_sigmas_) > 1) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "Only one of `config.use_beta_sigmas`, `config.use_exponential_sigmas`, "
-                       "`config.use_karras_sigmas` can be used.");
-  }
-  // Beta sigmas need the Beta distribution's inverse CDF (scipy in diffusers).
-  if (use_beta_sigmas_) schedule::unsupported(kName, "use_beta_sigmas");
+  schedule::check_sigma_family(kName, use_karras_sigmas_, use_exponential_sigmas_, use_beta_sigmas_);
   if (prediction_type_ != "epsilon" && prediction_type_ != "v_prediction" && prediction_type_ != "sample" &&
       prediction_type_ != "original_sample") {
     std::string what = "prediction_type '";

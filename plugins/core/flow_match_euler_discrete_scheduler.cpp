@@ -27,12 +27,7 @@ FlowMatchEulerDiscreteScheduler::FlowMatchEulerDiscreteScheduler(brick::ValueRef
   time_shift_type_ = c.get_string("time_shift_type", time_shift_type_);
   stochastic_sampling_ = c.get_bool("stochastic_sampling", stochastic_sampling_);
 
-  if (int(use_karras_sigmas_) + int(use_exponential_sigmas_) + int(use_beta_sigmas_) > 1) {
-    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
-                       "Only one of `config.use_beta_sigmas`, `config.use_exponential_sigmas`, "
-                       "`config.use_karras_sigmas` can be used.");
-  }
-  if (use_beta_sigmas_) schedule::unsupported(kName, "use_beta_sigmas");
+  schedule::check_sigma_family(kName, use_karras_sigmas_, use_exponential_sigmas_, use_beta_sigmas_);
   if (time_shift_type_ != "exponential" && time_shift_type_ != "linear") {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "`time_shift_type` must either be 'exponential' or 'linear'.");
   }

@@ -250,6 +250,15 @@ DictReader kwargs(brick::ValueRef args, const std::string& class_name, const std
   return DictReader(args, what);
 }
 
+void check_sigma_family(const std::string& class_name, bool karras, bool exponential, bool beta) {
+  if (int(karras) + int(exponential) + int(beta) > 1) {
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       "Only one of `config.use_beta_sigmas`, `config.use_exponential_sigmas`, "
+                       "`config.use_karras_sigmas` can be used.");
+  }
+  if (beta) unsupported(class_name, "use_beta_sigmas");
+}
+
 void unsupported(const std::string& class_name, const std::string& what) {
   std::string message = class_name;
   message += ": ";

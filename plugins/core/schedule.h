@@ -95,4 +95,8 @@ DictReader kwargs(brick::ValueRef args, const std::string& class_name, const std
 // support, naming the scheduler.
 [[noreturn]] void unsupported(const std::string& class_name, const std::string& what);
 
+// The sigma-family switches Euler and flow matching share: at most one may be
+// set, and beta sigmas (scipy's Beta inverse CDF in diffusers) are refused.
+void check_sigma_family(const std::string& class_name, bool karras, bool exponential, bool beta);
+
 }  // namespace core::schedule
