@@ -46,6 +46,7 @@ bool swap_component(host::ModularPipeline& pipe, const host::ComponentTypes& typ
   host::Value current = pipe.component(name);
   host::Value config = current.kind() == host::Value::Kind::Object ? current.as_object()->config() : spec.config;
   std::shared_ptr<host::Object> object = types.create(spec, config);
+  object->to(pipe.components().device());
   pipe.update_components({{name, host::Value(std::move(object))}});
   return true;
 }

@@ -16,7 +16,7 @@ namespace brick::cli {
 // must be a string naming a component type, exactly ("core.DDIMScheduler")
 // or by its class alone when one type has it ("DDIMScheduler"). Returns false
 // (and does nothing) for any other name. Errors name the component and list
-// the known types.
+// the known types. The new component goes to the pipeline's device.
 bool swap_component(host::ModularPipeline& pipe, const host::ComponentTypes& types, const std::string& name,
                     const host::Value& value);
 

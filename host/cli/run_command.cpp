@@ -21,6 +21,8 @@ int run_command(const RunOptions& options) {
   if (target.file) kwargs = target.file->inputs_with(kwargs);
 
   host::ModularPipeline pipe = target.init_pipeline(options.workflow);
+  // On the device first, so that components load straight onto it.
+  pipe.to(device);
   // from_pretrained components (a pipeline file's repository); a failure is
   // logged and leaves that component None, for the block that needs it to report.
   pipe.load_components();
@@ -29,7 +31,6 @@ int run_command(const RunOptions& options) {
   for (auto& [name, value] : kwargs) {
     if (!swap_component(pipe, *types, name, value)) inputs.emplace_back(name, std::move(value));
   }
-  pipe.to(device);
 
   std::vector<std::string> outputs = options.outputs.empty() ? pipe.blocks()->output_names() : options.outputs;
   host::PipelineState state;
