@@ -4,12 +4,12 @@
 #include <string>
 #include <vector>
 
-#include "plugin_search.h"
+#include "brick/host/loader/plugin_search.h"
 
 namespace brick::cli {
 
 struct InspectOptions {
-  PluginSearch search;
+  host::PluginSearch search;
   // A plugin file, a plugin's name, a block's name (plugin.Block or a bare
   // Block), or "" for everything found.
   std::string plugin;
@@ -19,7 +19,7 @@ struct InspectOptions {
 int inspect_command(const InspectOptions& options);
 
 struct RunOptions {
-  PluginSearch search;
+  host::PluginSearch search;
   std::string target;                    // plugin.Block or a pipeline file
   std::vector<std::string> assignments;  // NAME=VALUE
   std::vector<std::string> outputs;      // --output NAME; default: the pipeline's outputs
@@ -31,7 +31,7 @@ struct RunOptions {
 int run_command(const RunOptions& options);
 
 struct DocOptions {
-  PluginSearch search;
+  host::PluginSearch search;
   std::string target;
   std::string workflow;
   bool repr = false;  // --repr: the blocks' repr instead of their doc
@@ -39,7 +39,7 @@ struct DocOptions {
 int doc_command(const DocOptions& options);
 
 struct GraphOptions {
-  PluginSearch search;
+  host::PluginSearch search;
   std::string target;
   std::string workflow;
   std::string format = "dot";  // dot | mermaid
@@ -48,7 +48,7 @@ struct GraphOptions {
 int graph_command(const GraphOptions& options);
 
 struct LockOptions {
-  PluginSearch search;
+  host::PluginSearch search;
   std::vector<std::string> names;  // plugins, blocks (plugin.Block) or pipeline files to lock
   std::string output = "brick.lock";
 };

@@ -2,13 +2,13 @@
 // as diffusers prints `blocks.doc`.
 #include <iostream>
 
+#include "brick/host/pipeline/target.h"
 #include "commands.h"
-#include "target.h"
 
 namespace brick::cli {
 
 int doc_command(const DocOptions& options) {
-  Target target = open_target(options.target, options.search);
+  host::Target target = host::open_target(options.target, options.search);
   host::BlockPtr blocks = target.blocks(options.workflow);
   std::cout << (options.repr ? blocks->repr() : blocks->doc()) << "\n";
   return 0;

@@ -3,15 +3,15 @@
 #include <fstream>
 #include <iostream>
 
-#include "brick/host/block_graph.h"
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
+#include "brick/host/blocks/block_graph.h"
+#include "brick/host/pipeline/target.h"
 #include "commands.h"
-#include "target.h"
 
 namespace brick::cli {
 
 int graph_command(const GraphOptions& options) {
-  Target target = open_target(options.target, options.search);
+  host::Target target = host::open_target(options.target, options.search);
   host::BlockPtr blocks = target.blocks(options.workflow);
   std::string text = options.format == "mermaid" ? host::block_graph_mermaid(*blocks) : host::block_graph_dot(*blocks);
   if (options.output.empty()) {

@@ -5,9 +5,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "brick/host/error.h"
-#include "brick/host/json.h"
-#include "brick/host/registry.h"
+#include "brick/host/base/error.h"
+#include "brick/host/loader/registry.h"
+#include "brick/host/value/json.h"
 #include "commands.h"
 
 namespace brick::cli {
@@ -149,8 +149,9 @@ int inspect_command(const InspectOptions& options) {
   if (matches.size() > 1) {
     std::string which;
     for (const auto& m : matches) which += "\n  " + m.qualified_name() + " (" + m.plugin->path.string() + ")";
-    throw host::Error(BRICK_ERR_INVALID_ARGUMENT,
-                      "block name '" + options.plugin + "' is provided by several plugins; name one as plugin.Block:" + which);
+    throw host::Error(
+        BRICK_ERR_INVALID_ARGUMENT,
+        "block name '" + options.plugin + "' is provided by several plugins; name one as plugin.Block:" + which);
   }
   // A plugin the registry could not scan (no scanner at hand) is looked for
   // directly.

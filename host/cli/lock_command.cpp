@@ -3,20 +3,20 @@
 // run with --lock to refuse any that changed.
 #include <iostream>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
+#include "brick/host/pipeline/target.h"
 #include "brick/registry/lock_file.h"
 #include "commands.h"
-#include "target.h"
 
 namespace brick::cli {
 
 int lock_command(const LockOptions& options) {
   // Pipeline files add their plugin folders to the search and their plugins
   // to the names.
-  PluginSearch search = options.search;
+  host::PluginSearch search = options.search;
   std::vector<std::string> names;
   for (const std::string& name : options.names) {
-    if (!is_pipeline_file(name)) {
+    if (!host::is_pipeline_file(name)) {
       names.push_back(name);
       continue;
     }
@@ -41,7 +41,8 @@ int lock_command(const LockOptions& options) {
       if (!matches.empty()) plugin = matches[0].plugin;
     }
     if (!plugin) {
-      throw host::Error(BRICK_ERR_NOT_FOUND, "cannot lock '" + name + "': no plugin or block of that name on the search path");
+      throw host::Error(BRICK_ERR_NOT_FOUND,
+                        "cannot lock '" + name + "': no plugin or block of that name on the search path");
     }
     lock.add(*plugin);
   }

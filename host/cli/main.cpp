@@ -3,17 +3,18 @@
 
 #include <iostream>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "commands.h"
 
 namespace {
 
-void add_search_options(CLI::App* command, brick::cli::PluginSearch& search) {
+void add_search_options(CLI::App* command, brick::host::PluginSearch& search) {
   command->add_option("-p,--plugin", search.files, "A plugin file to load (repeatable)")
       ->check(CLI::ExistingFile)
       ->allow_extra_args(false);
-  command->add_option("-P,--plugin-dir", search.dirs,
-                      "A folder of plugins to search before BRICK_PLUGIN_PATH and the installed plugins (repeatable)")
+  command
+      ->add_option("-P,--plugin-dir", search.dirs,
+                   "A folder of plugins to search before BRICK_PLUGIN_PATH and the installed plugins (repeatable)")
       ->allow_extra_args(false);
 }
 
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
 
   brick::cli::InspectOptions inspect;
   CLI::App* inspect_cmd = app.add_subcommand(
-      "inspect", "List every plugin and block found, or print a plugin's metadata and its blocks' docs, or one block's doc");
+      "inspect",
+      "List every plugin and block found, or print a plugin's metadata and its blocks' docs, or one block's doc");
   inspect_cmd->add_option("NAME", inspect.plugin,
                           "A plugin file, a plugin's name, or a block (plugin.Block or Block); none: everything");
   inspect_cmd->add_flag("--json", inspect.json, "Print JSON");
@@ -37,22 +39,23 @@ int main(int argc, char** argv) {
 
   brick::cli::RunOptions run;
   CLI::App* run_cmd = app.add_subcommand(
-      "run", "Run a block or a pipeline file with inputs given as NAME=VALUE and print its outputs.\n"
-             "VALUE is JSON (3, 0.5, true, [1, 2], \"text\"), tensor(<JSON list>[, dtype]), or plain text.\n"
-             "NAME may also be one of the pipeline's components, VALUE then a component type\n"
-             "(scheduler=DDIMScheduler: created from the current component's config).");
+      "run",
+      "Run a block or a pipeline file with inputs given as NAME=VALUE and print its outputs.\n"
+      "VALUE is JSON (3, 0.5, true, [1, 2], \"text\"), tensor(<JSON list>[, dtype]), or plain text.\n"
+      "NAME may also be one of the pipeline's components, VALUE then a component type\n"
+      "(scheduler=DDIMScheduler: created from the current component's config).");
   run_cmd->add_option("TARGET", run.target, "A block named plugin.Block, or a pipeline file (.json)")->required();
   run_cmd->add_option("INPUTS", run.assignments, "Inputs as NAME=VALUE");
-  run_cmd->add_option("-o,--output", run.outputs,
-                      "A state value to print (repeatable; default: the pipeline's outputs)")
+  run_cmd
+      ->add_option("-o,--output", run.outputs, "A state value to print (repeatable; default: the pipeline's outputs)")
       ->allow_extra_args(false);
   run_cmd->add_option("-w,--workflow", run.workflow, "Run only the blocks of this workflow")->allow_extra_args(false);
   run_cmd->add_flag("--state", run.print_state, "Print the whole pipeline state instead");
-  run_cmd->add_option("-d,--device", run.device,
-                      "Where blocks run and components live: cpu (default), cuda, cuda:N")
+  run_cmd->add_option("-d,--device", run.device, "Where blocks run and components live: cpu (default), cuda, cuda:N")
       ->allow_extra_args(false);
-  run_cmd->add_option("--lock", run.lock,
-                      "A lock file (brick lock): refuse a plugin whose content differs from the locked one")
+  run_cmd
+      ->add_option("--lock", run.lock,
+                   "A lock file (brick lock): refuse a plugin whose content differs from the locked one")
       ->envname("BRICK_LOCK")
       ->allow_extra_args(false);
   add_search_options(run_cmd, run.search);

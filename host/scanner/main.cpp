@@ -12,8 +12,8 @@
 #include <exception>
 #include <string>
 
-#include "brick/host/host.h"
-#include "brick/host/registry.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/loader/registry.h"
 #include "brick/registry/plugin_record.h"
 
 namespace {

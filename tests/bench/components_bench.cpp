@@ -13,10 +13,10 @@
 #include <random>
 #include <vector>
 
-#include "brick/host/component_types.h"
-#include "brick/host/components_manager.h"
-#include "brick/host/host.h"
-#include "brick/host/safetensors.h"
+#include "brick/host/components/component_types.h"
+#include "brick/host/components/components_manager.h"
+#include "brick/host/components/safetensors.h"
+#include "brick/host/loader/host.h"
 
 namespace fs = std::filesystem;
 using namespace brick::host;

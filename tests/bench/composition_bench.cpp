@@ -17,11 +17,11 @@
 
 #include <string>
 
-#include "brick/host/host.h"
-#include "brick/host/json.h"
-#include "brick/host/loop_blocks.h"
-#include "brick/host/modular_pipeline.h"
-#include "brick/host/pipeline_file.h"
+#include "brick/host/blocks/loop_blocks.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/pipeline/modular_pipeline.h"
+#include "brick/host/pipeline/pipeline_file.h"
+#include "brick/host/value/json.h"
 
 using brick::host::BlockPtr;
 using brick::host::BlockState;

@@ -17,9 +17,9 @@
 #include <memory>
 #include <string>
 
-#include "brick/host/block_state_exchange.h"
-#include "brick/host/host.h"
-#include "brick/host/modular_pipeline.h"
+#include "brick/host/blocks/block_state_exchange.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 
 using brick::host::Components;
 using brick::host::PipelineState;

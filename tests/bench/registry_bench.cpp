@@ -10,7 +10,7 @@
 #include <map>
 #include <string>
 
-#include "brick/host/registry.h"
+#include "brick/host/loader/registry.h"
 #include "brick/registry/registry.h"
 
 namespace {
@@ -18,7 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path& cache_file() {
-  static const fs::path file = fs::temp_directory_path() / ("brick-registry-bench-" + std::to_string(::getpid()) + ".json");
+  static const fs::path file =
+      fs::temp_directory_path() / ("brick-registry-bench-" + std::to_string(::getpid()) + ".json");
   return file;
 }
 

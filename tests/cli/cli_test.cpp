@@ -60,7 +60,7 @@ TEST(Cli, RunsTheExamplePlugin) {
 TEST(Cli, DeviceNamesAreCheckedBeforeRunning) {
   Result r = brick("run --device gpu example.Affine 'x=tensor([1.0])'");
   EXPECT_NE(r.status, 0);
-  EXPECT_TRUE(contains(r.output, "--device: expected cpu, cuda or cuda:N, got 'gpu'")) << r.output;
+  EXPECT_TRUE(contains(r.output, "--device: expected a device (cpu, cuda or cuda:N), got 'gpu'")) << r.output;
   r = brick("run --device cpu example.Affine 'x=tensor([1.0])'");
   EXPECT_EQ(r.status, 0) << r.output;
 }

@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "brick/host/component_types.h"
-#include "brick/host/error.h"
-#include "brick/host/log.h"
-#include "brick/host/modular_pipeline.h"
-#include "brick/host/object.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+#include "brick/host/components/component_types.h"
+#include "brick/host/pipeline/modular_pipeline.h"
+#include "brick/host/value/object.h"
 
 namespace brick::test {
 

@@ -4,9 +4,9 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "brick/host/components_manager.h"
-#include "brick/host/error.h"
-#include "brick/host/safetensors.h"
+#include "brick/host/base/error.h"
+#include "brick/host/components/components_manager.h"
+#include "brick/host/components/safetensors.h"
 #include "component_test_support.h"
 
 using namespace brick::host;
@@ -184,8 +184,8 @@ TEST(ComponentsManager, APipelineBlockUsingAComponentTriggersTheOffloadHook) {
   auto b = std::make_shared<FakeModel>("B", 2);
   PipelineOptions options;
   options.components_manager = manager;
-  ModularPipeline pipe(std::make_unique<SpecBlock>("UsesA", std::vector<ComponentSpec>{pretrained("a", "/x", "a"),
-                                                                                         pretrained("b", "/x", "b")}),
+  ModularPipeline pipe(std::make_unique<SpecBlock>(
+                           "UsesA", std::vector<ComponentSpec>{pretrained("a", "/x", "a"), pretrained("b", "/x", "b")}),
                        options);
   pipe.update_components({{"a", Value(a)}, {"b", Value(b)}});
   AutoOffloadOptions offload;

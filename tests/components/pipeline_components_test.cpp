@@ -8,12 +8,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "brick/host/component_spec.h"
-#include "brick/host/components_manager.h"
-#include "brick/host/conditional_blocks.h"
-#include "brick/host/sequential_blocks.h"
-#include "brick/host/error.h"
-#include "brick/host/safetensors.h"
+#include "brick/host/base/error.h"
+#include "brick/host/blocks/conditional_blocks.h"
+#include "brick/host/blocks/sequential_blocks.h"
+#include "brick/host/components/components_manager.h"
+#include "brick/host/components/safetensors.h"
+#include "brick/host/params/component_spec.h"
 #include "component_test_support.h"
 
 using namespace brick::host;
@@ -177,8 +177,11 @@ TEST(PipelineComponents, UpdateComponentsDerivesSpecsAndSetsConfigs) {
   loaded->set_load_id("/elsewhere|vae|fp16|null");
   auto guider = std::make_shared<ConfigObject>(Value::dict({{"guidance_scale", 1.0}}));
   LogCapture log;
-  pipe.update_components({{"unet", Value(custom)}, {"vae", Value(loaded)}, {"guider", Value(guider)},
-                          {"force_zeros_for_empty_prompt", false}, {"bogus", 1}});
+  pipe.update_components({{"unet", Value(custom)},
+                          {"vae", Value(loaded)},
+                          {"guider", Value(guider)},
+                          {"force_zeros_for_empty_prompt", false},
+                          {"bogus", 1}});
   EXPECT_TRUE(pipe.component("unet").is(Value(custom)));
   ComponentSpec unet = pipe.get_component_spec("unet");
   EXPECT_FALSE(unet.pretrained_model_name_or_path);
@@ -284,9 +287,13 @@ TEST(ModularRepository, IndexTextIsDiffusersJsonDumps) {
 }
 )";
   EXPECT_EQ(modular_model_index_text(index), expected);
-  EXPECT_EQ(python_json_dumps(Value::dict({{"s", "caf\xc3\xa9 \xf0\x9f\x98\x80\n"}, {"e", Value::list({})},
-                                           {"d", Value::dict({})}, {"f", 1e-05}, {"g", 2.0}})),
-            "{\n  \"d\": {},\n  \"e\": [],\n  \"f\": 1e-05,\n  \"g\": 2.0,\n  \"s\": \"caf\\u00e9 \\ud83d\\ude00\\n\"\n}");
+  EXPECT_EQ(
+      python_json_dumps(Value::dict({{"s", "caf\xc3\xa9 \xf0\x9f\x98\x80\n"},
+                                     {"e", Value::list({})},
+                                     {"d", Value::dict({})},
+                                     {"f", 1e-05},
+                                     {"g", 2.0}})),
+      "{\n  \"d\": {},\n  \"e\": [],\n  \"f\": 1e-05,\n  \"g\": 2.0,\n  \"s\": \"caf\\u00e9 \\ud83d\\ude00\\n\"\n}");
 }
 
 TEST(ModularRepository, RoundTripIsLossless) {
@@ -321,7 +328,8 @@ TEST(ModularRepository, RoundTripIsLossless) {
     null,
     null,
     {
-      "pretrained_model_name_or_path": ")" + repo.path().string() + R"(",
+      "pretrained_model_name_or_path": ")" +
+                     repo.path().string() + R"(",
       "revision": null,
       "subfolder": "unet",
       "type_hint": [
@@ -335,8 +343,9 @@ TEST(ModularRepository, RoundTripIsLossless) {
 )";
   TempDir src;
   write_file(src / "modular_model_index.json", text);
-  auto blocks = std::make_unique<SpecBlock>("TestBlocks", std::vector<ComponentSpec>{pretrained("unet", "org/default", "unet")},
-                                            std::vector<ConfigSpec>{{"force_zeros_for_empty_prompt", true, ""}});
+  auto blocks =
+      std::make_unique<SpecBlock>("TestBlocks", std::vector<ComponentSpec>{pretrained("unet", "org/default", "unet")},
+                                  std::vector<ConfigSpec>{{"force_zeros_for_empty_prompt", true, ""}});
   ModularPipeline pipe = ModularPipeline::from_pretrained(src.path(), std::move(blocks), with_test_types());
   EXPECT_EQ(pipe.get_component_spec("unet").pretrained_model_name_or_path, repo.path().string());
   EXPECT_EQ(pipe.components().config("force_zeros_for_empty_prompt")->as_bool(), false);
@@ -373,8 +382,9 @@ TEST(ModularRepository, NonLocalPathsAndMissingIndexesGiveClearErrors) {
 TEST(ModularRepository, StandardModelIndexGivesSpecsIntoSubfolders) {
   TempDir repo;
   make_repo(repo.path());
-  write_file(repo / "model_index.json",
-             R"({"_class_name": "StableDiffusionPipeline", "_diffusers_version": "0.30.0", "unet": ["brick", "SafetensorsWeights"], "force_zeros_for_empty_prompt": false})");
+  write_file(
+      repo / "model_index.json",
+      R"({"_class_name": "StableDiffusionPipeline", "_diffusers_version": "0.30.0", "unet": ["brick", "SafetensorsWeights"], "force_zeros_for_empty_prompt": false})");
   ModularPipeline pipe = ModularPipeline::from_pretrained(repo.path(), sd_blocks("/nowhere"), with_test_types());
   ComponentSpec unet = pipe.get_component_spec("unet");
   EXPECT_EQ(unet.pretrained_model_name_or_path, repo.path().string());
@@ -407,12 +417,15 @@ TEST(PipelineComponents, LoadForAWorkflowLoadsOnlyWhatItsBlocksDeclare) {
   const std::string path = repo.path().string();
   // encode: text2image uses "unet"; with an image, the img2img branch uses "vae".
   NamedBlocks branches;
-  branches.emplace_back("img2img", std::make_unique<SpecBlock>("Img2Img", std::vector<ComponentSpec>{pretrained("vae", path, "vae")}));
+  branches.emplace_back(
+      "img2img", std::make_unique<SpecBlock>("Img2Img", std::vector<ComponentSpec>{pretrained("vae", path, "vae")}));
   branches.emplace_back("text2img", std::make_unique<SpecBlock>("Text2Img", std::vector<ComponentSpec>{}));
   NamedBlocks steps;
-  steps.emplace_back("encode", std::make_unique<AutoPipelineBlocks>(
-                                   "AutoEncode", std::move(branches), std::vector<std::optional<std::string>>{"image", std::nullopt}));
-  steps.emplace_back("denoise", std::make_unique<SpecBlock>("Denoise", std::vector<ComponentSpec>{pretrained("unet", path, "unet")}));
+  steps.emplace_back(
+      "encode", std::make_unique<AutoPipelineBlocks>("AutoEncode", std::move(branches),
+                                                     std::vector<std::optional<std::string>>{"image", std::nullopt}));
+  steps.emplace_back(
+      "denoise", std::make_unique<SpecBlock>("Denoise", std::vector<ComponentSpec>{pretrained("unet", path, "unet")}));
   auto blocks = std::make_unique<SequentialPipelineBlocks>(std::move(steps), "WorkflowBlocks");
   blocks->set_workflow_map(parse_workflow_map(
       Value::dict({{"text2image", Value::dict({{"prompt", true}})}, {"image2image", Value::dict({{"image", true}})}})));

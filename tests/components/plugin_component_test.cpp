@@ -4,11 +4,11 @@
 // through a modular repository.
 #include <gtest/gtest.h>
 
-#include "brick/host/error.h"
-#include "brick/host/host.h"
-#include "brick/host/modular_repository.h"
-#include "brick/host/plugin.h"
-#include "brick/host/registry.h"
+#include "brick/host/base/error.h"
+#include "brick/host/components/modular_repository.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/loader/registry.h"
+#include "brick/host/plugin/plugin.h"
 #include "component_test_support.h"
 
 using namespace brick::host;
@@ -102,8 +102,9 @@ TEST(PluginComponents, NativeAccessIsOnlyForThePluginThatMadeIt) {
   pipe.components().set("scheduler", Value(std::make_shared<ConfigObject>(Value::dict({}))));
   EXPECT_EQ(pipe({}).get("native_found").as_bool(), false);
   // The plugin's own component: found.
-  pipe.components().set("scheduler", Value(component_host().component_types()->create(
-                                         from_config("scheduler", "test_components.EulerScheduler"))));
+  pipe.components().set(
+      "scheduler",
+      Value(component_host().component_types()->create(from_config("scheduler", "test_components.EulerScheduler"))));
   EXPECT_EQ(pipe({}).get("native_found").as_bool(), true);
 }
 
@@ -111,7 +112,8 @@ TEST(PluginComponents, SavedAsConfigJsonAndLoadedBackFromARepository) {
   TempDir dir;
   // A from_pretrained slot holding a plugin component: saved as config.json.
   auto blocks = std::make_unique<SpecBlock>(
-      "SchedBlocks", std::vector<ComponentSpec>{pretrained("scheduler", std::nullopt, "", "test_components.EulerScheduler")});
+      "SchedBlocks",
+      std::vector<ComponentSpec>{pretrained("scheduler", std::nullopt, "", "test_components.EulerScheduler")});
   ModularPipeline pipe(std::move(blocks), host_types());
   Value made = Value(component_host().component_types()->create(
       from_config("scheduler", "test_components.EulerScheduler", Value::dict({{"scale", 5.0}}))));
@@ -121,7 +123,8 @@ TEST(PluginComponents, SavedAsConfigJsonAndLoadedBackFromARepository) {
   EXPECT_TRUE(fs::exists(dir / "scheduler" / "config.json"));
 
   auto again_blocks = std::make_unique<SpecBlock>(
-      "SchedBlocks", std::vector<ComponentSpec>{pretrained("scheduler", std::nullopt, "", "test_components.EulerScheduler")});
+      "SchedBlocks",
+      std::vector<ComponentSpec>{pretrained("scheduler", std::nullopt, "", "test_components.EulerScheduler")});
   ModularPipeline again = ModularPipeline::from_pretrained(dir.path(), std::move(again_blocks), host_types());
   EXPECT_TRUE(again.component("scheduler").is_none());
   LoadReport report = again.load_components();
@@ -178,11 +181,13 @@ TEST(PluginComponents, WeightsAreSavedFromStateDictAndLoadedThroughLoadStateDict
 
   // A type that cannot take weights refuses a folder that has them.
   auto other = std::make_unique<SpecBlock>(
-      "ModelBlocks", std::vector<ComponentSpec>{pretrained("unet", dir.path().string(), "unet", "test_components.OtherType")});
+      "ModelBlocks",
+      std::vector<ComponentSpec>{pretrained("unet", dir.path().string(), "unet", "test_components.OtherType")});
   ModularPipeline refuses(std::move(other), host_types());
   LoadReport failed = refuses.load_components();
   ASSERT_EQ(failed.failed.size(), 1u);
-  EXPECT_NE(failed.failed[0].second.find("has no load_state_dict method"), std::string::npos) << failed.failed[0].second;
+  EXPECT_NE(failed.failed[0].second.find("has no load_state_dict method"), std::string::npos)
+      << failed.failed[0].second;
 }
 
 TEST(PluginComponents, PipelineToMovesComponentsThatAnswerTo) {

@@ -2,8 +2,8 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "brick/host/error.h"
-#include "brick/host/safetensors.h"
+#include "brick/host/base/error.h"
+#include "brick/host/components/safetensors.h"
 #include "component_test_support.h"
 
 using namespace brick::host;
@@ -28,9 +28,8 @@ TEST(Safetensors, ReadsAHandWrittenFile) {
   std::string data;
   for (float f : {1.5f, -2.0f, 3.25f, 4.0f}) append_f32(data, f);
   for (int64_t i : {7, -8, 9}) append_le(data, static_cast<uint64_t>(i), 8);
-  std::string header =
-      R"({"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},)"
-      R"("ids":{"dtype":"I64","shape":[3],"data_offsets":[16,40]}})";
+  std::string header = R"({"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},)"
+                       R"("ids":{"dtype":"I64","shape":[3],"data_offsets":[16,40]}})";
   write_file(dir / "a.safetensors", safetensors_bytes(header, data));
 
   SafetensorsFile file = read_safetensors(dir / "a.safetensors");

@@ -2,17 +2,18 @@
 // the specs of several blocks (warning naming both blocks; strict mode).
 #include <gtest/gtest.h>
 
-#include "brick/host/component_spec.h"
-#include "brick/host/error.h"
-#include "brick/host/sequential_blocks.h"
-#include "brick/host/spec_merge.h"
+#include "brick/host/base/error.h"
+#include "brick/host/blocks/sequential_blocks.h"
+#include "brick/host/params/component_spec.h"
+#include "brick/host/pipeline/spec_merge.h"
 #include "component_test_support.h"
 
 using namespace brick::host;
 using namespace brick::test;
 
 TEST(ComponentSpec, LoadIdJoinsTheFourLoadingFieldsWithNullForNone) {
-  EXPECT_EQ(loading_fields(), (std::vector<std::string>{"pretrained_model_name_or_path", "subfolder", "variant", "revision"}));
+  EXPECT_EQ(loading_fields(),
+            (std::vector<std::string>{"pretrained_model_name_or_path", "subfolder", "variant", "revision"}));
   ComponentSpec spec = pretrained("unet", "org/repo", "");
   EXPECT_EQ(spec.load_id(), "org/repo||null|null");
   spec.subfolder = "unet";
@@ -146,11 +147,11 @@ TEST(SpecMerge, ConflictsInABlockTreeNameBothLeafBlocks) {
                                       "UNetStep", std::vector<ComponentSpec>{pretrained("unet", "org/a", "unet")}));
   NamedBlocks outer;
   outer.emplace_back("text_encoder",
-                     std::make_unique<SpecBlock>("TextEncoderStep",
-                                                 std::vector<ComponentSpec>{pretrained("text_encoder", "org/a", "te")}));
+                     std::make_unique<SpecBlock>(
+                         "TextEncoderStep", std::vector<ComponentSpec>{pretrained("text_encoder", "org/a", "te")}));
   outer.emplace_back("denoise", std::make_unique<SequentialPipelineBlocks>(std::move(inner), "DenoiseStep"));
-  outer.emplace_back("refiner", std::make_unique<SpecBlock>(
-                                    "RefinerStep", std::vector<ComponentSpec>{pretrained("unet", "org/refiner", "unet")}));
+  outer.emplace_back("refiner", std::make_unique<SpecBlock>("RefinerStep", std::vector<ComponentSpec>{pretrained(
+                                                                               "unet", "org/refiner", "unet")}));
   SequentialPipelineBlocks blocks(std::move(outer), "MyBlocks");
 
   std::vector<DeclaredComponent> declared = declared_components(blocks);

@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 #include <torch/script.h>
 
-#include "brick/host/component_types.h"
-#include "brick/host/components_manager.h"
-#include "brick/host/error.h"
-#include "brick/host/torchscript.h"
+#include "brick/host/base/error.h"
+#include "brick/host/components/component_types.h"
+#include "brick/host/components/components_manager.h"
+#include "brick/host/components/torchscript.h"
 #include "component_test_support.h"
 
 using namespace brick::host;

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "../host/test_support.h"
-#include "brick/host/conditional_blocks.h"
-#include "brick/host/json.h"
-#include "brick/host/loop_blocks.h"
-#include "brick/host/sequential_blocks.h"
+#include "brick/host/blocks/conditional_blocks.h"
+#include "brick/host/blocks/loop_blocks.h"
+#include "brick/host/blocks/sequential_blocks.h"
+#include "brick/host/value/json.h"
 
 namespace brick::test {
 
@@ -45,7 +45,9 @@ inline std::unique_ptr<host::AutoPipelineBlocks> auto_blocks(host::NamedBlocks c
   return std::make_unique<host::AutoPipelineBlocks>(std::move(class_name), std::move(children), std::move(triggers));
 }
 
-inline std::vector<std::string> names_in(const host::ModularPipelineBlocks& block) { return block.sub_blocks().names(); }
+inline std::vector<std::string> names_in(const host::ModularPipelineBlocks& block) {
+  return block.sub_blocks().names();
+}
 
 inline host::InputParam input(std::string name, host::Value default_value = {}, bool required = false,
                               std::string description = {}) {

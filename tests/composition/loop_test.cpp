@@ -2,8 +2,8 @@
 // arguments, progress, and the leaf rule.
 #include <gtest/gtest.h>
 
-#include "brick/host/modular_pipeline.h"
-#include "brick/host/progress.h"
+#include "brick/host/base/progress.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 #include "composition_support.h"
 
 namespace brick::test {
@@ -51,10 +51,10 @@ TEST(Loop, IterationArgumentsReachTheSubBlocksAndProgressIsReported) {
   auto loop = test_host().create_block("test_composition.TimestepLoop");
   EXPECT_EQ(names_in(*loop), std::vector<std::string>{"record"});  // its default sub-block
   std::vector<std::pair<int64_t, int64_t>> progress;
-  host::ProgressSink previous = host::set_progress_sink(
-      [&progress](const host::ProgressRecord& r) { progress.emplace_back(r.done, r.total); });
-  auto state = loop->init_pipeline()({{"timesteps", Value::list({Value(999), Value(500), Value(1)})},
-                                      {"num_inference_steps", Value(3)}});
+  host::ProgressSink previous =
+      host::set_progress_sink([&progress](const host::ProgressRecord& r) { progress.emplace_back(r.done, r.total); });
+  auto state = loop->init_pipeline()(
+      {{"timesteps", Value::list({Value(999), Value(500), Value(1)})}, {"num_inference_steps", Value(3)}});
   host::set_progress_sink(std::move(previous));
   EXPECT_EQ(state.get("record").repr(), "[[0, 999], [1, 500], [2, 1]]");
   EXPECT_EQ(state.get("steps_run"), Value(3));
@@ -67,7 +67,8 @@ TEST(Loop, ARequiredLoopInputIsEnforced) {
     pipe({{"num_inference_steps", Value(3)}});
     FAIL();
   } catch (const host::BlockError& e) {
-    EXPECT_EQ(std::string(e.what()), "Error in block 'test_composition.TimestepLoop': Required input 'timesteps' is missing");
+    EXPECT_EQ(std::string(e.what()),
+              "Error in block 'test_composition.TimestepLoop': Required input 'timesteps' is missing");
   }
 }
 

@@ -2,7 +2,7 @@
 // merge their sub-blocks' declarations.
 #include <gtest/gtest.h>
 
-#include "brick/host/combine.h"
+#include "brick/host/blocks/combine.h"
 #include "composition_support.h"
 
 namespace brick::test {
@@ -29,8 +29,8 @@ TEST(Checklist02, NoneAgainstFiveGivesDefaultNoneAndDefaultsByBlock) {
 }
 
 TEST(Checklist03, AnyDisagreementRecordsEveryBlocksDefault) {
-  auto combined = host::combine_inputs(
-      {{"block-a", {input("x", 1)}}, {"block-b", {input("x", 2)}}, {"block-c", {input("x", 1)}}});
+  auto combined =
+      host::combine_inputs({{"block-a", {input("x", 1)}}, {"block-b", {input("x", 2)}}, {"block-c", {input("x", 1)}}});
   ASSERT_TRUE(combined[0].defaults_by_block.has_value());
   EXPECT_EQ(Value::dict(*combined[0].defaults_by_block).repr(), "{'block-a': 1, 'block-b': 2, 'block-c': 1}");
   // The blocks' own params are not touched (a copy carries the merge).
@@ -41,10 +41,10 @@ TEST(Checklist03, AnyDisagreementRecordsEveryBlocksDefault) {
 TEST(Checklist04, NestedDefaultsByBlockAreRekeyedOuterDotInner) {
   // test_composition.ImageAuto merges strength 0.9999 (inpaint) and 0.3
   // (img2img); an outer auto block merges it again with 0.5.
-  auto outer = auto_blocks(named(std::pair{std::string("image"), test_host().create_block("test_composition.ImageAuto")},
-                                 std::pair{std::string("text"),
-                                           step(R"({"inputs": [{"name": "strength", "default": 0.5}]})")}),
-                           {"image", std::nullopt});
+  auto outer =
+      auto_blocks(named(std::pair{std::string("image"), test_host().create_block("test_composition.ImageAuto")},
+                        std::pair{std::string("text"), step(R"({"inputs": [{"name": "strength", "default": 0.5}]})")}),
+                  {"image", std::nullopt});
   const auto inputs = outer->inputs();
   const host::InputParam* strength = nullptr;
   for (const auto& p : inputs) {
@@ -90,9 +90,9 @@ TEST(Checklist09, AutoBlocksRefuseADefaultNameAndMismatchedLists) {
 }
 
 TEST(Checklist12, SequentialKeepsTheFirstDeclarationOfADuplicateName) {
-  auto seq = sequential(named(
-      std::pair{std::string("a"), step(R"({"inputs": [{"name": "x", "default": 1, "required": true}]})")},
-      std::pair{std::string("b"), step(R"({"inputs": [{"name": "x", "default": 2, "description": "later"}]})")}));
+  auto seq = sequential(
+      named(std::pair{std::string("a"), step(R"({"inputs": [{"name": "x", "default": 1, "required": true}]})")},
+            std::pair{std::string("b"), step(R"({"inputs": [{"name": "x", "default": 2, "description": "later"}]})")}));
   auto inputs = seq->inputs();
   ASSERT_EQ(inputs.size(), 1u);
   EXPECT_EQ(inputs[0].default_value, Value(1));
@@ -103,9 +103,11 @@ TEST(Checklist12, SequentialKeepsTheFirstDeclarationOfADuplicateName) {
 TEST(Checklist13, ConditionalRequiresOnlyWhatEveryBranchRequires) {
   auto make = [](std::vector<std::optional<std::string>> triggers) {
     return auto_blocks(
-        named(std::pair{std::string("a"),
-                        step(R"({"inputs": [{"name": "image", "required": true}, {"name": "prompt", "required": true}]})")},
-              std::pair{std::string("b"), step(R"({"inputs": [{"name": "prompt", "required": true}]})")}),
+        named(
+            std::pair{
+                std::string("a"),
+                step(R"({"inputs": [{"name": "image", "required": true}, {"name": "prompt", "required": true}]})")},
+            std::pair{std::string("b"), step(R"({"inputs": [{"name": "prompt", "required": true}]})")}),
         std::move(triggers));
   };
   auto with_default = make({"image", std::nullopt});

@@ -2,9 +2,9 @@
 // file, the JSON path and what was expected.
 #include <gtest/gtest.h>
 
-#include "brick/host/block_graph.h"
-#include "brick/host/modular_repository.h"
-#include "brick/host/pipeline_file.h"
+#include "brick/host/blocks/block_graph.h"
+#include "brick/host/components/modular_repository.h"
+#include "brick/host/pipeline/pipeline_file.h"
 
 #include <unistd.h>
 
@@ -97,8 +97,7 @@ TEST(PipelineFile, EveryKindOfEntryNestsAndRuns) {
 }
 
 TEST(PipelineFileErrors, MalformedJsonGivesLineAndColumn) {
-  EXPECT_EQ(error_of("{\n  \"brick_pipeline\": 1,\n  \"blocks\": [\n}"),
-            "test.json:4:1: invalid JSON (syntax error)");
+  EXPECT_EQ(error_of("{\n  \"brick_pipeline\": 1,\n  \"blocks\": [\n}"), "test.json:4:1: invalid JSON (syntax error)");
 }
 
 TEST(PipelineFileErrors, TheTopLevel) {
@@ -134,7 +133,8 @@ TEST(PipelineFileErrors, BlockEntries) {
 }
 
 TEST(PipelineFileErrors, AnUnknownBlockListsWhatIsLoaded) {
-  std::string e = error_of(R"({"brick_pipeline": 1, "blocks": {"sequential": {"deep": {"sequential": {"x": "test_blocks.Nope"}}}}})");
+  std::string e = error_of(
+      R"({"brick_pipeline": 1, "blocks": {"sequential": {"deep": {"sequential": {"x": "test_blocks.Nope"}}}}})");
   EXPECT_TRUE(contains(e, "test.json: at blocks.sequential.deep.sequential.x: unknown block 'test_blocks.Nope'")) << e;
   EXPECT_TRUE(contains(e, "test_composition (Step, LoopWrapper, LoopBlock,")) << e;
 }
@@ -142,11 +142,13 @@ TEST(PipelineFileErrors, AnUnknownBlockListsWhatIsLoaded) {
 TEST(PipelineFileErrors, ALoopSubBlockThatIsNotALeaf) {
   std::string e = error_of(R"({"brick_pipeline": 1, "blocks": {"loop": "test_composition.LoopWrapper",
       "blocks": {"inner": {"sequential": {"a": "test_composition.LoopBlock"}}}}})");
-  EXPECT_EQ(e, "test.json: at blocks.blocks.inner: a loop's sub-blocks must be leaf blocks, but 'inner' "
-               "(SequentialPipelineBlocks) has sub-blocks");
+  EXPECT_EQ(e,
+            "test.json: at blocks.blocks.inner: a loop's sub-blocks must be leaf blocks, but 'inner' "
+            "(SequentialPipelineBlocks) has sub-blocks");
   e = error_of(R"({"brick_pipeline": 1, "blocks": {"block": "test_composition.ImageAuto", "blocks": {}}})");
-  EXPECT_EQ(e, "test.json: at blocks.blocks: \"blocks\" sets a loop wrapper's sub-blocks, but "
-               "'test_composition.ImageAuto' (ImageAuto) is not a loop wrapper");
+  EXPECT_EQ(e,
+            "test.json: at blocks.blocks: \"blocks\" sets a loop wrapper's sub-blocks, but "
+            "'test_composition.ImageAuto' (ImageAuto) is not a loop wrapper");
   e = error_of(R"({"brick_pipeline": 1, "blocks": {"loop": "test_composition.Step", "blocks": {}}})");
   EXPECT_TRUE(contains(e, "is not a loop wrapper")) << e;
 }
@@ -158,7 +160,8 @@ TEST(PipelineFileErrors, OutputsConfigsAndBlockErrors) {
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "test_composition.LoopBlock", "configs": {"mode": 1}})"),
             "test.json: at configs.mode: no block declares the config 'mode' (declared: none)");
   // A block's own refusal (constructor arguments it does not take).
-  std::string e = error_of(R"({"brick_pipeline": 1, "blocks": {"block": "test_composition.LoopBlock", "config": {"a": 1}}})");
+  std::string e =
+      error_of(R"({"brick_pipeline": 1, "blocks": {"block": "test_composition.LoopBlock", "config": {"a": 1}}})");
   EXPECT_TRUE(contains(e, "test.json: at blocks: cannot create block 'test_composition.LoopBlock'")) << e;
 }
 
@@ -179,7 +182,6 @@ TEST(BlockGraph, ProducersConsumersBranchesAndLoops) {
   EXPECT_TRUE(contains(mermaid, "flowchart TD\n  inputs([inputs])\n  outputs([outputs])\n")) << mermaid;
   EXPECT_TRUE(contains(mermaid, "-.->|\"x\"|")) << mermaid;
 }
-
 
 TEST(PipelineFile, ComponentsOverrideTheDeclaredSpecs) {
   const char* text = R"({
@@ -209,10 +211,11 @@ TEST(PipelineFileErrors, Components) {
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "test_composition.LoopBlock",
                          "components": {"unet": {"subfolder": "x"}}})"),
             "test.json: at components.unet: no block declares the component 'unet' (declared: none)");
-  EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "test_composition.LoopBlock",
+  EXPECT_EQ(
+      error_of(R"({"brick_pipeline": 1, "blocks": "test_composition.LoopBlock",
                          "components": {"unet": {"repo": "x"}}})"),
-            "test.json: at components.unet: unknown key \"repo\" (expected \"type_hint\", \"description\", \"config\", "
-            "\"pretrained_model_name_or_path\", \"subfolder\", \"variant\", \"revision\", \"default_creation_method\")");
+      "test.json: at components.unet: unknown key \"repo\" (expected \"type_hint\", \"description\", \"config\", "
+      "\"pretrained_model_name_or_path\", \"subfolder\", \"variant\", \"revision\", \"default_creation_method\")");
   EXPECT_EQ(error_of(R"({"brick_pipeline": 1, "blocks": "test_composition.LoopBlock",
                          "components": {"unet": {"default_creation_method": "download"}}})"),
             "test.json: at components.unet.default_creation_method: expected \"from_config\" or \"from_pretrained\", "

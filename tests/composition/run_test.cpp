@@ -2,7 +2,7 @@
 // inputs, write-back, kwargs flow, the call's result and warnings).
 #include <gtest/gtest.h>
 
-#include "brick/host/modular_pipeline.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 #include "composition_support.h"
 
 namespace brick::test {
@@ -51,21 +51,24 @@ TEST(Checklist24, AnExplicitKwargBeatsEveryBranchDefault) {
 }
 
 TEST(Checklist25, ARebindPropagatesToTheStateAndLaterBlocks) {
-  auto pipe = sequential(named(
-      std::pair{std::string("resize"), step(R"({"inputs": [{"name": "image"}], "set": {"image": "resized"}})")},
-      std::pair{std::string("encode"), step(R"({"inputs": [{"name": "image"}], "outputs": [{"name": "seen"}],
+  auto pipe =
+      sequential(
+          named(
+              std::pair{std::string("resize"), step(R"({"inputs": [{"name": "image"}], "set": {"image": "resized"}})")},
+              std::pair{std::string("encode"), step(R"({"inputs": [{"name": "image"}], "outputs": [{"name": "seen"}],
                                                "copy": {"seen": "image"}})")}))
-                  ->init_pipeline();
+          ->init_pipeline();
   PipelineState state = pipe({{"image", Value("original")}});
   EXPECT_EQ(state.get("image"), Value("resized"));
   EXPECT_EQ(state.get("seen"), Value("resized"));
 }
 
 TEST(Checklist26, ADeclaredOutputMissingFromTheBlockState) {
-  auto pipe = sequential(named(std::pair{std::string("a"), step(R"({"outputs": [{"name": "latents"}]})")}))
-                  ->init_pipeline();
-  EXPECT_EQ(error_of(pipe, {}), "Error in block 'test_composition.Step': Intermediate output 'latents' is missing in "
-                                "block state");
+  auto pipe =
+      sequential(named(std::pair{std::string("a"), step(R"({"outputs": [{"name": "latents"}]})")}))->init_pipeline();
+  EXPECT_EQ(error_of(pipe, {}),
+            "Error in block 'test_composition.Step': Intermediate output 'latents' is missing in "
+            "block state");
 }
 
 TEST(Checklist27, UndeclaredAttributesNeverReachTheState) {
@@ -92,8 +95,7 @@ host::ModularPipeline kwargs_pipeline() {
   return sequential(
              named(std::pair{std::string("produce"), step(R"({"outputs": [{"name": "a", "kwargs_type": "typea"}],
                                                                 "set": {"a": 7}})")},
-                   std::pair{std::string("consume"),
-                             step(R"({"inputs": [{"kwargs_type": "typea"}, {"name": "b"}],
+                   std::pair{std::string("consume"), step(R"({"inputs": [{"kwargs_type": "typea"}, {"name": "b"}],
                                       "outputs": [{"name": "seen_dict"}, {"name": "seen_a"}, {"name": "seen_b"}],
                                       "copy": {"seen_dict": "typea", "seen_a": "a", "seen_b": "b"}})")}))
       ->init_pipeline();
@@ -114,11 +116,11 @@ TEST(Checklist30, AValuePassedByNameWithoutATagIsNotInTheKwargsDict) {
 }
 
 TEST(Checklist31, PassingAKwargsDictTagsEachEntry) {
-  auto pipe = sequential(named(std::pair{
-                             std::string("consume"),
-                             step(R"({"inputs": [{"kwargs_type": "typea"}], "outputs": [{"name": "seen_dict"}],
+  auto pipe =
+      sequential(named(std::pair{std::string("consume"),
+                                 step(R"({"inputs": [{"kwargs_type": "typea"}], "outputs": [{"name": "seen_dict"}],
                                       "copy": {"seen_dict": "typea"}})")}))
-                  ->init_pipeline();
+          ->init_pipeline();
   PipelineState state = pipe({{"typea", Value::dict({{"p", Value(1)}, {"q", Value(2)}})}});
   EXPECT_EQ(state.get("seen_dict").repr(), "{'p': 1, 'q': 2}");
   EXPECT_EQ(Value::dict(state.get_by_kwargs("typea")).repr(), "{'p': 1, 'q': 2}");
@@ -162,9 +164,9 @@ TEST(Running, AFailingSubBlockStopsTheSequenceAndKeepsTheHostRunning) {
                                std::pair{std::string("never"), step(R"({"trace": "never"})")}))
                   ->init_pipeline();
   EXPECT_EQ(error_of(pipe, {}), "Error in block 'test_composition.Step': no luck");
-  EXPECT_EQ(trace_of(sequential(named(std::pair{std::string("again"), step(R"({"trace": "again"})")}))
-                         ->init_pipeline()({})),
-            std::vector<std::string>{"again"});
+  EXPECT_EQ(
+      trace_of(sequential(named(std::pair{std::string("again"), step(R"({"trace": "again"})")}))->init_pipeline()({})),
+      std::vector<std::string>{"again"});
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // statically (get_execution_blocks, workflows).
 #include <gtest/gtest.h>
 
-#include "brick/host/modular_pipeline.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 #include "composition_support.h"
 
 namespace brick::test {
@@ -56,18 +56,21 @@ TEST(Checklist08, AutoFirstPresentTriggerInListOrderWinsAndNoneMarksTheDefault) 
 // intermediate (image_latents), and a loop that stays whole.
 host::BlockPtr sdxl_like() {
   auto vae_encoder = auto_blocks(
-      named(std::pair{std::string("img2img"), step(R"({"class_name": "VaeEncoder", "inputs": [{"name": "image"}],
+      named(
+          std::pair{std::string("img2img"), step(R"({"class_name": "VaeEncoder", "inputs": [{"name": "image"}],
                                                        "outputs": [{"name": "image_latents"}]})")},
-            std::pair{std::string("last_frame"), step(R"({"class_name": "VaeEncoder", "inputs": [{"name": "last_image"}],
+          std::pair{std::string("last_frame"), step(R"({"class_name": "VaeEncoder", "inputs": [{"name": "last_image"}],
                                                           "outputs": [{"name": "image_latents"}]})")}),
       {"image", "last_image"}, "VaeEncoderAuto");
   auto before = auto_blocks(
-      named(std::pair{std::string("img2img"), sequential(named(
-                                                  std::pair{std::string("set_timesteps"), step(R"({"class_name": "SetTimestepsI2I"})")},
-                                                  std::pair{std::string("prepare_latents"), step(R"({"class_name": "PrepareI2I"})")}))},
-            std::pair{std::string("text2img"), sequential(named(
-                                                   std::pair{std::string("set_timesteps"), step(R"({"class_name": "SetTimesteps"})")},
-                                                   std::pair{std::string("prepare_latents"), step(R"({"class_name": "PrepareT2I"})")}))}),
+      named(std::pair{std::string("img2img"),
+                      sequential(
+                          named(std::pair{std::string("set_timesteps"), step(R"({"class_name": "SetTimestepsI2I"})")},
+                                std::pair{std::string("prepare_latents"), step(R"({"class_name": "PrepareI2I"})")}))},
+            std::pair{
+                std::string("text2img"),
+                sequential(named(std::pair{std::string("set_timesteps"), step(R"({"class_name": "SetTimesteps"})")},
+                                 std::pair{std::string("prepare_latents"), step(R"({"class_name": "PrepareT2I"})")}))}),
       {"image_latents", std::nullopt}, "BeforeDenoiseAuto");
   auto loop = test_host().create_block("test_composition.LoopWrapper");
   loop->sub_blocks().set("step", test_host().create_block("test_composition.LoopBlock"));
@@ -75,12 +78,14 @@ host::BlockPtr sdxl_like() {
                                   std::pair{std::string("denoise"), std::move(loop)}));
   auto root = sequential(named(
       std::pair{std::string("text_encoder"), step(R"({"class_name": "TextEncoder", "inputs": [{"name": "prompt"}]})")},
-      std::pair{std::string("vae_encoder"), std::move(vae_encoder)}, std::pair{std::string("denoise"), std::move(denoise)},
+      std::pair{std::string("vae_encoder"), std::move(vae_encoder)},
+      std::pair{std::string("denoise"), std::move(denoise)},
       std::pair{std::string("decode"), step(R"({"class_name": "Decode"})")}));
   root->set_class_name("SdxlLikeBlocks");
-  root->set_workflow_map({{"text2image", {{{"prompt", Value(true)}}}},
-                          {"image2image", {{{"image", Value(true)}, {"prompt", Value(true)}},
-                                           {{"last_image", Value(true)}, {"prompt", Value(true)}}}}});
+  root->set_workflow_map(
+      {{"text2image", {{{"prompt", Value(true)}}}},
+       {"image2image",
+        {{{"image", Value(true)}, {"prompt", Value(true)}}, {{"last_image", Value(true)}, {"prompt", Value(true)}}}}});
   return root;
 }
 
@@ -90,9 +95,9 @@ TEST(Checklist15, ExecutionBlocksAreFlatDottedNamesWithoutBranchNamesAndLoopsSta
   auto root = sdxl_like();
   auto flat = root->get_execution_blocks({{"prompt", Value("a cat")}});
   EXPECT_EQ(flat->class_name(), "SequentialPipelineBlocks");
-  EXPECT_EQ(flat_names(flat), (std::vector<std::string>{"text_encoder", "denoise.before_denoise.set_timesteps",
-                                                        "denoise.before_denoise.prepare_latents", "denoise.denoise",
-                                                        "decode"}));
+  EXPECT_EQ(flat_names(flat),
+            (std::vector<std::string>{"text_encoder", "denoise.before_denoise.set_timesteps",
+                                      "denoise.before_denoise.prepare_latents", "denoise.denoise", "decode"}));
   EXPECT_EQ(flat->sub_blocks().at("denoise.before_denoise.prepare_latents").class_name(), "PrepareT2I");
   EXPECT_EQ(flat->sub_blocks().at("denoise.denoise").class_name(), "LoopWrapper");
   EXPECT_EQ(flat->sub_blocks().at("denoise.denoise").sub_blocks().size(), 1u);
@@ -102,10 +107,9 @@ TEST(Checklist16, LeafOutputsTriggerLaterConditionals) {
   auto root = sdxl_like();
   // image -> the vae encoder runs and produces image_latents -> img2img.
   auto flat = root->get_execution_blocks({{"image", Value(true)}});
-  EXPECT_EQ(flat_names(flat), (std::vector<std::string>{"text_encoder", "vae_encoder",
-                                                        "denoise.before_denoise.set_timesteps",
-                                                        "denoise.before_denoise.prepare_latents", "denoise.denoise",
-                                                        "decode"}));
+  EXPECT_EQ(flat_names(flat),
+            (std::vector<std::string>{"text_encoder", "vae_encoder", "denoise.before_denoise.set_timesteps",
+                                      "denoise.before_denoise.prepare_latents", "denoise.denoise", "decode"}));
   EXPECT_EQ(flat->sub_blocks().at("denoise.before_denoise.prepare_latents").class_name(), "PrepareI2I");
   EXPECT_EQ(flat->sub_blocks().at("vae_encoder").class_name(), "VaeEncoder");
 }

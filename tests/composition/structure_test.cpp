@@ -2,7 +2,7 @@
 // their interface, and editing sub-blocks.
 #include <gtest/gtest.h>
 
-#include "brick/host/modular_pipeline.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 #include "composition_support.h"
 
 namespace brick::test {
@@ -25,13 +25,12 @@ TEST(Checklist10, AnInputProducedByAnEarlierBlockIsNotAPipelineInput) {
 }
 
 TEST(Checklist11, OutputsOfASkippableConditionalDoNotHideLaterInputs) {
-  auto ip_adapter = auto_blocks(
-      named(std::pair{std::string("ip"), step(R"({"inputs": [{"name": "ip_adapter_image"}],
+  auto ip_adapter = auto_blocks(named(std::pair{std::string("ip"), step(R"({"inputs": [{"name": "ip_adapter_image"}],
                                                    "outputs": [{"name": "ip_adapter_embeds"}]})")}),
-      {"ip_adapter_image"});
-  auto seq = sequential(named(
-      std::pair{std::string("ip_adapter"), std::move(ip_adapter)},
-      std::pair{std::string("denoise"), step(R"({"inputs": [{"name": "ip_adapter_embeds"}]})")}));
+                                {"ip_adapter_image"});
+  auto seq =
+      sequential(named(std::pair{std::string("ip_adapter"), std::move(ip_adapter)},
+                       std::pair{std::string("denoise"), step(R"({"inputs": [{"name": "ip_adapter_embeds"}]})")}));
   EXPECT_EQ(seq->input_names(), (std::vector<std::string>{"ip_adapter_image", "ip_adapter_embeds"}));
 }
 
@@ -93,25 +92,25 @@ TEST(SubBlocks, InsertPopAndReplaceShowAtOnce) {
 }
 
 TEST(SubBlocks, ComponentsAndConfigsAreFirstSeenUnions) {
-  auto seq = sequential(named(
-      std::pair{std::string("a"), step(R"({"components": [{"name": "unet", "type_hint": "UNet", "repo": "org/a"}],
+  auto seq = sequential(
+      named(std::pair{std::string("a"), step(R"({"components": [{"name": "unet", "type_hint": "UNet", "repo": "org/a"}],
                                            "configs": [{"name": "force_zeros", "default": true}]})")},
-      std::pair{std::string("b"), step(R"({"components": [{"name": "unet", "type_hint": "Other", "repo": "org/a"},
+            std::pair{std::string("b"), step(R"({"components": [{"name": "unet", "type_hint": "Other", "repo": "org/a"},
                                                            {"name": "vae", "type_hint": "VAE", "repo": "org/a"}],
                                            "configs": [{"name": "force_zeros", "default": true}]})")},
-      std::pair{std::string("c"), step(R"({"components": [{"name": "unet", "repo": "org/b"}]})")}));
+            std::pair{std::string("c"), step(R"({"components": [{"name": "unet", "repo": "org/b"}]})")}));
   std::vector<std::string> components;
   for (const auto& c : seq->expected_components()) components.push_back(c.name + "@" + c.load_id());
   // Equal specs (name, load_id, creation method) collapse; a different
   // repo is another spec of the same name, as in diffusers.
-  EXPECT_EQ(components, (std::vector<std::string>{"unet@org/a||null|null", "vae@org/a||null|null",
-                                                  "unet@org/b||null|null"}));
+  EXPECT_EQ(components,
+            (std::vector<std::string>{"unet@org/a||null|null", "vae@org/a||null|null", "unet@org/b||null|null"}));
   EXPECT_EQ(seq->expected_configs().size(), 1u);
 }
 
 TEST(Sequential, ModelNameIsTheFirstSubBlocksThatHasOne) {
-  auto seq = sequential(named(std::pair{std::string("a"), step("{}")},
-                              std::pair{std::string("b"), step(R"({"model_name": "flux"})")}));
+  auto seq = sequential(
+      named(std::pair{std::string("a"), step("{}")}, std::pair{std::string("b"), step(R"({"model_name": "flux"})")}));
   EXPECT_EQ(seq->model_name(), "flux");
   seq->set_model_name("stable-diffusion-xl");
   EXPECT_EQ(seq->model_name(), "stable-diffusion-xl");

@@ -1,7 +1,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "brick/host/block_state.h"
+#include "brick/host/state/block_state.h"
 
 using brick::host::BlockState;
 using brick::host::Value;
@@ -34,8 +34,8 @@ TEST(BlockState, SlotsStayPutAndReplacedValuesAreKept) {
   std::vector<Value> replaced;
   for (int i = 0; i < 100; ++i) bs.set("extra" + std::to_string(i), i);
   bs.set_slot(0, "second", &replaced);
-  EXPECT_EQ(bs.slot(0), slot);          // same address
-  EXPECT_EQ(text, "first");             // the old string is still alive
+  EXPECT_EQ(bs.slot(0), slot);  // same address
+  EXPECT_EQ(text, "first");     // the old string is still alive
   ASSERT_EQ(replaced.size(), 1u);
   EXPECT_EQ(bs.slot(0)->as_string(), "second");
   EXPECT_EQ(bs.slot(1), nullptr);

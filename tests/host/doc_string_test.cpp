@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "brick/host/doc_string.h"
+#include "brick/host/params/doc_string.h"
 #include "test_support.h"
 
 using brick::host::InputParam;
@@ -90,22 +90,26 @@ TEST(DocString, PluginBlockDeclaringEverything) {
             "      num_inference_steps (`int`, *optional*, defaults to 50):\n"
             "          TODO: Add description.\n"
             "      strength (`float`, *optional*, defaults to 0.9999):\n"
-            "          " + std::string(30, 'x') + "\n"
-            "          " + std::string(100, 'y') + " z\n"
-            "      output_type (`str`, *optional*, defaults to pil):\n"
-            "          TODO: Add description.\n"
-            "      sigmas (`list`, *optional*, defaults to [1.0, 0.5]):\n"
-            "          TODO: Add description.\n"
-            "      anything (``, *optional*):\n"
-            "          TODO: Add description.\n"
-            "      **denoiser_input_fields (`None`, *optional*):\n"
-            "          conditional model inputs\n"
-            "\n"
-            "  Outputs:\n"
-            "      images (`list`):\n"
-            "          The generated images.\n"
-            "      prompt_embeds (`Tensor`):\n"
-            "          TODO: Add description.");
+            "          " +
+                std::string(30, 'x') +
+                "\n"
+                "          " +
+                std::string(100, 'y') +
+                " z\n"
+                "      output_type (`str`, *optional*, defaults to pil):\n"
+                "          TODO: Add description.\n"
+                "      sigmas (`list`, *optional*, defaults to [1.0, 0.5]):\n"
+                "          TODO: Add description.\n"
+                "      anything (``, *optional*):\n"
+                "          TODO: Add description.\n"
+                "      **denoiser_input_fields (`None`, *optional*):\n"
+                "          conditional model inputs\n"
+                "\n"
+                "  Outputs:\n"
+                "      images (`list`):\n"
+                "          The generated images.\n"
+                "      prompt_embeds (`Tensor`):\n"
+                "          TODO: Add description.");
   EXPECT_EQ(block->model_name(), "test");
   EXPECT_EQ(block->component_names(), (std::vector<std::string>{"unet", "guider"}));
   EXPECT_EQ(block->required_inputs(), (std::vector<std::string>{"prompt"}));

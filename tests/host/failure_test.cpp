@@ -2,7 +2,7 @@
 // the plugin carry on.
 #include <gtest/gtest.h>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "test_support.h"
 
 using brick::host::BlockError;
@@ -36,8 +36,9 @@ TEST(BlockFailures, ABrickErrorKeepsItsStatus) {
 TEST(BlockFailures, AValueOfTheWrongTypeNamesTheValue) {
   BlockError e = block_error_of("test_throwing.WrongType");
   EXPECT_EQ(e.status(), BRICK_ERR_TYPE_MISMATCH);
-  EXPECT_STREQ(e.what(),
-               "Error in block 'test_throwing.WrongType': BlockState value 'steps' of 'WrongType': expected int, got str");
+  EXPECT_STREQ(
+      e.what(),
+      "Error in block 'test_throwing.WrongType': BlockState value 'steps' of 'WrongType': expected int, got str");
 }
 
 TEST(BlockFailures, AFailingConstructorIsReportedAtCreation) {
@@ -56,8 +57,7 @@ TEST(BlockFailures, ABlockThatCannotBeCopiedCannotBecomeAPipeline) {
     FAIL();
   } catch (const BlockError& e) {
     EXPECT_EQ(e.status(), BRICK_ERR_UNSUPPORTED);
-    EXPECT_STREQ(e.what(),
-                 "cannot copy block 'test_throwing.NotCopyable': block 'NotCopyable' cannot be copied");
+    EXPECT_STREQ(e.what(), "cannot copy block 'test_throwing.NotCopyable': block 'NotCopyable' cannot be copied");
   }
 }
 

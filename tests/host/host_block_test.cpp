@@ -3,8 +3,8 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "brick/host/error.h"
-#include "brick/host/modular_pipeline.h"
+#include "brick/host/base/error.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 
 using namespace brick::host;
 
@@ -53,7 +53,7 @@ TEST(HostBlock, FollowsTheLeafRules) {
   ModularPipeline pipe = HostLeaf(false).init_pipeline();
   PipelineState state = pipe({{"x", 21}, {"image", "original"}});
   EXPECT_EQ(state.get("y").as_int(), 42);
-  EXPECT_EQ(state.get("steps").as_int(), 50);           // default written back
+  EXPECT_EQ(state.get("steps").as_int(), 50);             // default written back
   EXPECT_EQ(state.get("image").as_string(), "replaced");  // rebound input written back
   EXPECT_FALSE(state.contains("scratch"));
   try {

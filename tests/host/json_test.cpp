@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "brick/host/error.h"
-#include "brick/host/json.h"
+#include "brick/host/base/error.h"
+#include "brick/host/value/json.h"
 
 using brick::host::Error;
 using brick::host::parse_json;
@@ -38,6 +38,4 @@ TEST(Json, RejectsMalformedTextWithReason) {
   }
 }
 
-TEST(Json, RefusesWhatJsonCannotHold) {
-  EXPECT_THROW(to_json(Value(std::nan(""))), Error);
-}
+TEST(Json, RefusesWhatJsonCannotHold) { EXPECT_THROW(to_json(Value(std::nan(""))), Error); }

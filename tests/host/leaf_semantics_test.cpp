@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "test_support.h"
 
 using brick::host::BlockError;

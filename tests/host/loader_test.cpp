@@ -8,8 +8,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "brick/host/error.h"
-#include "brick/host/host.h"
+#include "brick/host/base/error.h"
+#include "brick/host/loader/host.h"
 #include "test_support.h"
 
 using brick::host::Host;
@@ -97,17 +97,13 @@ TEST(Loader, LoadsAndRunsAPluginBuiltForAnOlderMinor) {
   }
 }
 
-TEST(Loader, RefusesAMalformedTag) {
-  expect_refused("broken_magic", BRICK_ERR_BAD_PLUGIN, "ABI tag is malformed");
-}
+TEST(Loader, RefusesAMalformedTag) { expect_refused("broken_magic", BRICK_ERR_BAD_PLUGIN, "ABI tag is malformed"); }
 
 TEST(Loader, RefusesAFileThatIsNotASharedObject) {
   expect_refused("not_a_plugin", BRICK_ERR_BAD_PLUGIN, "is not a shared object (no ELF header)");
 }
 
-TEST(Loader, RefusesAMissingFile) {
-  expect_refused("no_such_plugin", BRICK_ERR_NOT_FOUND, "no such file");
-}
+TEST(Loader, RefusesAMissingFile) { expect_refused("no_such_plugin", BRICK_ERR_NOT_FOUND, "no such file"); }
 
 TEST(Loader, RefusesASharedObjectWithoutTheTag) {
   expect_refused("broken_no_tag", BRICK_ERR_BAD_PLUGIN, "not a brick plugin (it exports no 'brick_plugin_abi' symbol)");

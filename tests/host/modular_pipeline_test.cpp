@@ -3,7 +3,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "brick/host/modular_pipeline.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 #include "test_support.h"
 
 using brick::host::PipelineState;

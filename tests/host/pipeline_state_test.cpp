@@ -1,7 +1,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "brick/host/pipeline_state.h"
+#include "brick/host/state/pipeline_state.h"
 
 using brick::host::PipelineState;
 using brick::host::Value;
@@ -34,8 +34,7 @@ TEST(PipelineState, KwargsTagsAppendAndCollapseOnRead) {
   state.set("negative", 3, "denoiser_input_fields");
   state.set("untagged", 4);
   ASSERT_EQ(state.kwargs_mapping().size(), 1u);
-  EXPECT_EQ(state.kwargs_mapping()[0].second,
-            (std::vector<std::string>{"prompt_embeds", "prompt_embeds", "negative"}));
+  EXPECT_EQ(state.kwargs_mapping()[0].second, (std::vector<std::string>{"prompt_embeds", "prompt_embeds", "negative"}));
   Value::Dict tagged = state.get_by_kwargs("denoiser_input_fields");
   ASSERT_EQ(tagged.size(), 2u);
   EXPECT_EQ(tagged[0].first, "prompt_embeds");

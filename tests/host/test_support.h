@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "brick/host/error.h"
-#include "brick/host/host.h"
-#include "brick/host/log.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 
 namespace brick::test {
 
@@ -20,7 +21,8 @@ inline std::string plugin_path(const std::string& file) { return std::string(TES
 inline host::Host& test_host() {
   static host::Host* instance = [] {
     auto* h = new host::Host();
-    for (const char* name : {"test_blocks", "test_blocks_dlpack", "test_throwing", "test_composition", "test_portable"}) {
+    for (const char* name :
+         {"test_blocks", "test_blocks_dlpack", "test_throwing", "test_composition", "test_portable"}) {
       h->load_plugin(plugin_path(name));
     }
     return h;

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "brick/host/error.h"
-#include "brick/host/value.h"
+#include "brick/host/base/error.h"
+#include "brick/host/value/value.h"
 
 using brick::host::Error;
 using brick::host::Value;

@@ -3,8 +3,9 @@
 // library, rebuilt plugins and corrupt caches), and name conflicts.
 #include <fstream>
 
-#include "brick/host/error.h"
-#include "brick/host/host.h"
+#include "brick/host/base/error.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 #include "brick/registry/cache.h"
 #include "registry_support.h"
 

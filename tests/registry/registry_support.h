@@ -11,16 +11,14 @@
 #include <filesystem>
 #include <string>
 
-#include "brick/host/registry.h"
+#include "brick/host/loader/registry.h"
 #include "brick/registry/registry.h"
 
 namespace brick::test {
 
 namespace fs = std::filesystem;
 
-inline fs::path registry_plugin(const std::string& name) {
-  return fs::path(REGISTRY_TEST_PLUGIN_DIR) / (name + ".so");
-}
+inline fs::path registry_plugin(const std::string& name) { return fs::path(REGISTRY_TEST_PLUGIN_DIR) / (name + ".so"); }
 
 // A fresh folder under the build tree's temporary area, removed afterwards.
 class PluginFolder {

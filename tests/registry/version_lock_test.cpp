@@ -2,8 +2,8 @@
 // refused by a host run with the lock, before its library is opened).
 #include <fstream>
 
-#include "brick/host/error.h"
-#include "brick/host/host.h"
+#include "brick/host/base/error.h"
+#include "brick/host/loader/host.h"
 #include "brick/registry/content_hash.h"
 #include "brick/registry/error.h"
 #include "brick/registry/lock_file.h"

@@ -1,6 +1,6 @@
 #include "block_repr.h"
 
-#include "brick/host/doc_string.h"
+#include "brick/host/params/doc_string.h"
 
 namespace brick::host::detail {
 
@@ -29,8 +29,8 @@ std::string repr_sub_block(const std::string& label, const ModularPipelineBlocks
   return out + "\n\n";
 }
 
-std::string repr_assemble(const std::string& header, const std::string& description,
-                          const ModularPipelineBlocks& block, const std::string& sub_blocks) {
+std::string repr_assemble(const std::string& header, const std::string& description, const ModularPipelineBlocks& block,
+                          const std::string& sub_blocks) {
   std::vector<std::string> lines = split_lines(description);
   std::string desc = "  Description: " + lines[0];
   for (size_t i = 1; i < lines.size(); ++i) desc += "\n      " + lines[i];

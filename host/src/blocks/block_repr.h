@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "brick/host/blocks.h"
+#include "brick/host/blocks/blocks.h"
 
 namespace brick::host::detail {
 
@@ -19,7 +19,7 @@ std::string repr_header(const ModularPipelineBlocks& block, const char* type_nam
 std::string repr_sub_block(const std::string& label, const ModularPipelineBlocks& block);
 
 // header + description + components + configs + sub-blocks + ")".
-std::string repr_assemble(const std::string& header, const std::string& description,
-                          const ModularPipelineBlocks& block, const std::string& sub_blocks);
+std::string repr_assemble(const std::string& header, const std::string& description, const ModularPipelineBlocks& block,
+                          const std::string& sub_blocks);
 
 }  // namespace brick::host::detail

@@ -1,9 +1,8 @@
-#include "brick/host/blocks.h"
+#include "brick/host/blocks/blocks.h"
 
-#include "brick/host/block_state_exchange.h"
-#include "brick/host/doc_string.h"
-#include "brick/host/error.h"
-#include "brick/host/modular_pipeline.h"
+#include "brick/host/base/error.h"
+#include "brick/host/blocks/block_state_exchange.h"
+#include "brick/host/params/doc_string.h"
 
 namespace brick::host {
 
@@ -28,11 +27,8 @@ std::vector<std::string> ModularPipelineBlocks::component_names() const {
 }
 
 std::string ModularPipelineBlocks::doc() const {
-  return make_doc_string(inputs(), outputs(), description(), class_name(), expected_components(),
-                         expected_configs());
+  return make_doc_string(inputs(), outputs(), description(), class_name(), expected_components(), expected_configs());
 }
-
-ModularPipeline ModularPipelineBlocks::init_pipeline() const { return ModularPipeline(clone()); }
 
 std::string ModularPipelineBlocks::repr() const {
   // ConfigMixin's repr: the class name and the block's config as JSON (a

@@ -1,8 +1,8 @@
-#include "brick/host/combine.h"
+#include "brick/host/blocks/combine.h"
 
 #include <map>
 
-#include "brick/host/blocks.h"
+#include "brick/host/blocks/blocks.h"
 
 namespace brick::host {
 

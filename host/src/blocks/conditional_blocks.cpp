@@ -1,12 +1,12 @@
-#include "brick/host/conditional_blocks.h"
+#include "brick/host/blocks/conditional_blocks.h"
 
 #include <set>
 
 #include "block_repr.h"
-#include "brick/host/combine.h"
-#include "brick/host/error.h"
-#include "brick/host/log.h"
-#include "brick/host/loop_blocks.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+#include "brick/host/blocks/combine.h"
+#include "brick/host/blocks/loop_blocks.h"
 
 namespace brick::host {
 
@@ -79,7 +79,9 @@ std::vector<OutputParam> ConditionalPipelineBlocks::outputs() const {
   return combine_outputs(named);
 }
 
-std::vector<ComponentSpec> ConditionalPipelineBlocks::expected_components() const { return combine_components(sub_blocks_); }
+std::vector<ComponentSpec> ConditionalPipelineBlocks::expected_components() const {
+  return combine_components(sub_blocks_);
+}
 std::vector<ConfigSpec> ConditionalPipelineBlocks::expected_configs() const { return combine_configs(sub_blocks_); }
 
 std::optional<std::string> ConditionalPipelineBlocks::select_block(const Kwargs&) const {
@@ -162,8 +164,9 @@ AutoPipelineBlocks::AutoPipelineBlocks(std::string class_name, NamedBlocks block
     : ConditionalPipelineBlocks(class_name, {}, {}) {
   if (default_block_name) {
     throw Error(BRICK_ERR_INVALID_ARGUMENT,
-                "In " + class_name + ", do not set `default_block_name` for AutoPipelineBlocks. Use `None` in "
-                                     "`block_trigger_inputs` to specify the default block.");
+                "In " + class_name +
+                    ", do not set `default_block_name` for AutoPipelineBlocks. Use `None` in "
+                    "`block_trigger_inputs` to specify the default block.");
   }
   if (blocks.size() != block_trigger_inputs.size()) {
     throw Error(BRICK_ERR_INVALID_ARGUMENT, "In " + class_name +

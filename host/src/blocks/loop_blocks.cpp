@@ -1,11 +1,11 @@
-#include "brick/host/loop_blocks.h"
+#include "brick/host/blocks/loop_blocks.h"
 
 #include <set>
 
 #include "block_repr.h"
-#include "brick/host/combine.h"
-#include "brick/host/error.h"
-#include "brick/host/log.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+#include "brick/host/blocks/combine.h"
 
 namespace brick::host {
 
@@ -20,8 +20,8 @@ void LoopSequentialPipelineBlocks::check_leaf_sub_blocks() const {
   for (const auto& e : sub_blocks_) {
     if (!e.block->is_leaf()) {
       throw Error(BRICK_ERR_INVALID_ARGUMENT, "In " + class_name() +
-                                                  ", sub_blocks must be leaf blocks (no sub_blocks). Block '" +
-                                                  e.name + "' (" + e.block->class_name() + ") has sub_blocks.");
+                                                  ", sub_blocks must be leaf blocks (no sub_blocks). Block '" + e.name +
+                                                  "' (" + e.block->class_name() + ") has sub_blocks.");
     }
   }
 }

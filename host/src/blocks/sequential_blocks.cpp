@@ -1,14 +1,14 @@
-#include "brick/host/sequential_blocks.h"
+#include "brick/host/blocks/sequential_blocks.h"
 
 #include <set>
 
 #include "block_repr.h"
-#include "brick/host/combine.h"
-#include "brick/host/conditional_blocks.h"
-#include "brick/host/doc_string.h"
-#include "brick/host/error.h"
-#include "brick/host/log.h"
-#include "brick/host/loop_blocks.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+#include "brick/host/blocks/combine.h"
+#include "brick/host/blocks/conditional_blocks.h"
+#include "brick/host/blocks/loop_blocks.h"
+#include "brick/host/params/doc_string.h"
 
 namespace brick::host {
 
@@ -81,7 +81,9 @@ std::vector<OutputParam> SequentialPipelineBlocks::outputs() const {
   return outputs_ ? *outputs_ : intermediate_outputs();
 }
 
-std::vector<ComponentSpec> SequentialPipelineBlocks::expected_components() const { return combine_components(sub_blocks_); }
+std::vector<ComponentSpec> SequentialPipelineBlocks::expected_components() const {
+  return combine_components(sub_blocks_);
+}
 std::vector<ConfigSpec> SequentialPipelineBlocks::expected_configs() const { return combine_configs(sub_blocks_); }
 
 namespace {

@@ -1,7 +1,7 @@
-#include "brick/host/sub_blocks.h"
+#include "brick/host/blocks/sub_blocks.h"
 
-#include "brick/host/blocks.h"
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
+#include "brick/host/blocks/blocks.h"
 
 namespace brick::host {
 

@@ -1,20 +1,29 @@
-#include "brick/host/workflow.h"
+#include "brick/host/blocks/workflow.h"
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 
 namespace brick::host {
 
 bool truthy(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::None: return false;
-    case Value::Kind::Bool: return v.as_bool();
-    case Value::Kind::Int: return v.as_int() != 0;
-    case Value::Kind::Float: return v.as_float() != 0.0;
-    case Value::Kind::String: return !v.as_string().empty();
-    case Value::Kind::List: return !v.as_list().empty();
-    case Value::Kind::Dict: return !v.as_dict().empty();
-    case Value::Kind::Tensor: return true;
-    case Value::Kind::Object: return true;  // Python: an object is truthy
+    case Value::Kind::None:
+      return false;
+    case Value::Kind::Bool:
+      return v.as_bool();
+    case Value::Kind::Int:
+      return v.as_int() != 0;
+    case Value::Kind::Float:
+      return v.as_float() != 0.0;
+    case Value::Kind::String:
+      return !v.as_string().empty();
+    case Value::Kind::List:
+      return !v.as_list().empty();
+    case Value::Kind::Dict:
+      return !v.as_dict().empty();
+    case Value::Kind::Tensor:
+      return true;
+    case Value::Kind::Object:
+      return true;  // Python: an object is truthy
   }
   return false;
 }

@@ -1,12 +1,12 @@
-#include "brick/host/component_types.h"
+#include "brick/host/components/component_types.h"
 
 #include <fstream>
 #include <sstream>
 
-#include "brick/host/component_spec.h"
-#include "brick/host/error.h"
-#include "brick/host/json.h"
-#include "brick/host/safetensors.h"
+#include "brick/host/base/error.h"
+#include "brick/host/components/safetensors.h"
+#include "brick/host/params/component_spec.h"
+#include "brick/host/value/json.h"
 #include "builtin_types.h"
 
 namespace brick::host {
@@ -41,6 +41,25 @@ const ComponentType* ComponentTypes::find(std::string_view name) const {
     if (type.name == name) return &type;
   }
   return nullptr;
+}
+
+std::string ComponentTypes::resolve(std::string_view type) const {
+  if (find(type)) return std::string(type);
+  std::vector<std::string> matches;
+  std::string known;
+  for (const ComponentType& t : types_) {
+    size_t dot = t.name.rfind('.');
+    if (dot != std::string::npos && std::string_view(t.name).substr(dot + 1) == type) matches.push_back(t.name);
+    known += known.empty() ? t.name : ", " + t.name;
+  }
+  if (matches.size() == 1) return matches.front();
+  if (matches.empty()) {
+    throw Error(BRICK_ERR_NOT_FOUND,
+                "no component type '" + std::string(type) + "' (known: " + (known.empty() ? "none" : known) + ")");
+  }
+  std::string message = "component type '" + std::string(type) + "' is ambiguous: " + matches.front();
+  for (size_t i = 1; i < matches.size(); ++i) message += ", " + matches[i];
+  throw Error(BRICK_ERR_NOT_FOUND, message);
 }
 
 std::vector<std::string> ComponentTypes::names() const {
@@ -104,12 +123,13 @@ std::shared_ptr<Object> ComponentTypes::load(const ComponentSpec& spec, const Lo
     } else {
       const ComponentType* type = find(spec.type_hint);
       if (!type) {
-        throw Error(BRICK_ERR_NOT_FOUND, "no component type '" + spec.type_hint + "' (known: " + known_types(*this) + ")");
+        throw Error(BRICK_ERR_NOT_FOUND,
+                    "no component type '" + spec.type_hint + "' (known: " + known_types(*this) + ")");
       }
       if (type->load) {
         object = type->load(folder, spec, options);
       } else if (type->create) {
-        object = type->create(detail::read_component_config(folder));
+        object = type->create(read_component_config(folder));
       } else {
         throw Error(BRICK_ERR_UNSUPPORTED, "type '" + spec.type_hint + "' cannot be loaded");
       }
@@ -125,7 +145,7 @@ std::shared_ptr<Object> ComponentTypes::load(const ComponentSpec& spec, const Lo
   }
 }
 
-Value detail::read_component_config(const fs::path& folder) {
+Value read_component_config(const fs::path& folder) {
   fs::path file = folder / "config.json";
   std::error_code ec;
   if (!fs::is_regular_file(file, ec) && fs::is_regular_file(folder / "scheduler_config.json", ec)) {

@@ -1,4 +1,4 @@
-#include "brick/host/components_manager.h"
+#include "brick/host/components/components_manager.h"
 
 #include <dlfcn.h>
 
@@ -8,9 +8,9 @@
 #include <mutex>
 #include <sstream>
 
-#include "brick/host/error.h"
-#include "brick/host/log.h"
-#include "brick/host/object.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+#include "brick/host/value/object.h"
 
 namespace brick::host {
 
@@ -40,7 +40,9 @@ std::string device_text(brick_device d) {
   return "device" + std::to_string(d.device_type) + ":" + std::to_string(d.device_id);
 }
 
-bool same_device(brick_device a, brick_device b) { return a.device_type == b.device_type && a.device_id == b.device_id; }
+bool same_device(brick_device a, brick_device b) {
+  return a.device_type == b.device_type && a.device_id == b.device_id;
+}
 
 std::shared_ptr<Object> model_of(const Value& v) {
   if (!v.is_object()) return nullptr;
@@ -158,7 +160,7 @@ struct ComponentsManager::Entry {
 
 struct ComponentsManager::Impl {
   mutable std::recursive_mutex mutex;
-  std::vector<Entry> entries;  // insertion order
+  std::vector<Entry> entries;                                                 // insertion order
   std::vector<std::pair<std::string, std::vector<std::string>>> collections;  // collection -> ids
   uint64_t counter = 0;
   bool offload = false;
@@ -278,7 +280,8 @@ void ComponentsManager::remove_from_collection(const std::string& id, const std:
 void ComponentsManager::remove(const std::string& id) {
   std::lock_guard lock(impl_->mutex);
   auto it = std::find_if(impl_->entries.begin(), impl_->entries.end(), [&](const Entry& e) { return e.id == id; });
-  if (it == impl_->entries.end()) throw Error(BRICK_ERR_NOT_FOUND, "Component '" + id + "' not found in ComponentsManager");
+  if (it == impl_->entries.end())
+    throw Error(BRICK_ERR_NOT_FOUND, "Component '" + id + "' not found in ComponentsManager");
   Value component = it->component;
   impl_->entries.erase(it);
   for (auto& [key, ids] : impl_->collections) {
@@ -300,9 +303,10 @@ Value::Dict ComponentsManager::search_components(const std::string& names_in, co
       std::string key = with_names ? base_name(e->id) : e->id;
       for (const auto& item : out) {
         if (item.first == key) {
-          throw Error(BRICK_ERR_INVALID_ARGUMENT,
-                      "Duplicate component names found in the search results: " + key +
-                          ", please set `return_dict_with_names=False` to return a dictionary with component IDs as keys");
+          throw Error(
+              BRICK_ERR_INVALID_ARGUMENT,
+              "Duplicate component names found in the search results: " + key +
+                  ", please set `return_dict_with_names=False` to return a dictionary with component IDs as keys");
         }
       }
       out.emplace_back(std::move(key), e->component);
@@ -322,9 +326,8 @@ Value::Dict ComponentsManager::search_components(const std::string& names_in, co
     std::vector<std::string> terms;
     std::stringstream split(names);
     for (std::string term; std::getline(split, term, '|');) terms.push_back(term);
-    bool exact = std::none_of(terms.begin(), terms.end(), [](const std::string& t) {
-      return !t.empty() && (t.front() == '*' || t.back() == '*');
-    });
+    bool exact = std::none_of(terms.begin(), terms.end(),
+                              [](const std::string& t) { return !t.empty() && (t.front() == '*' || t.back() == '*'); });
     keep = [terms, exact](const std::string& base) {
       return std::any_of(terms.begin(), terms.end(), [&](const std::string& t) { return matches(base, t, exact); });
     };

@@ -1,4 +1,4 @@
-#include "brick/host/model_search_path.h"
+#include "brick/host/components/model_search_path.h"
 
 #include <dlfcn.h>
 
@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 
 namespace brick::host {
 

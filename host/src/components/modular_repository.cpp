@@ -1,13 +1,13 @@
-#include "brick/host/modular_repository.h"
+#include "brick/host/components/modular_repository.h"
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
-#include "brick/host/component_spec.h"
-#include "brick/host/error.h"
-#include "brick/host/json.h"
-#include "../value/python_text.h"
+#include "brick/host/base/error.h"
+#include "brick/host/params/component_spec.h"
+#include "brick/host/value/json.h"
+#include "value/python_text.h"
 
 namespace brick::host {
 
@@ -28,13 +28,27 @@ void append_string(std::string& out, std::string_view text) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
         default:
           if (c < 0x20 || c == 0x7f) {
             if (c == 0x7f) {
@@ -52,9 +66,12 @@ void append_string(std::string& out, std::string_view text) {
     // Decode one UTF-8 sequence; invalid bytes are written as U+FFFD.
     unsigned code = 0xfffd;
     size_t length = 1;
-    if ((c & 0xe0) == 0xc0) length = 2, code = c & 0x1f;
-    else if ((c & 0xf0) == 0xe0) length = 3, code = c & 0x0f;
-    else if ((c & 0xf8) == 0xf0) length = 4, code = c & 0x07;
+    if ((c & 0xe0) == 0xc0)
+      length = 2, code = c & 0x1f;
+    else if ((c & 0xf0) == 0xe0)
+      length = 3, code = c & 0x0f;
+    else if ((c & 0xf8) == 0xf0)
+      length = 4, code = c & 0x07;
     bool valid = length > 1 && i + length <= text.size();
     for (size_t k = 1; valid && k < length; ++k) {
       unsigned char next = static_cast<unsigned char>(text[i + k]);
@@ -81,18 +98,30 @@ void dump(std::string& out, const Value& v, int level) {
   const std::string inner(static_cast<size_t>(level + 1) * 2, ' ');
   const std::string outer(static_cast<size_t>(level) * 2, ' ');
   switch (v.kind()) {
-    case Value::Kind::None: out += "null"; return;
-    case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
-    case Value::Kind::Int: out += std::to_string(v.as_int()); return;
+    case Value::Kind::None:
+      out += "null";
+      return;
+    case Value::Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case Value::Kind::Int:
+      out += std::to_string(v.as_int());
+      return;
     case Value::Kind::Float: {
       double f = v.as_float();
-      if (f != f) out += "NaN";
-      else if (f == 1.0 / 0.0) out += "Infinity";
-      else if (f == -1.0 / 0.0) out += "-Infinity";
-      else out += detail::python_float_repr(f);
+      if (f != f)
+        out += "NaN";
+      else if (f == 1.0 / 0.0)
+        out += "Infinity";
+      else if (f == -1.0 / 0.0)
+        out += "-Infinity";
+      else
+        out += detail::python_float_repr(f);
       return;
     }
-    case Value::Kind::String: append_string(out, v.as_string()); return;
+    case Value::Kind::String:
+      append_string(out, v.as_string());
+      return;
     case Value::Kind::List: {
       if (v.as_list().empty()) {
         out += "[]";
@@ -160,7 +189,8 @@ Value read_json_object(const fs::path& file) {
 std::optional<std::string> optional_string(const Value& v, const fs::path& file, const std::string& what) {
   if (v.is_none()) return std::nullopt;
   if (v.kind() != Value::Kind::String) {
-    throw Error(BRICK_ERR_INVALID_ARGUMENT, "'" + file.string() + "': " + what + " must be a string or null, got " + v.repr());
+    throw Error(BRICK_ERR_INVALID_ARGUMENT,
+                "'" + file.string() + "': " + what + " must be a string or null, got " + v.repr());
   }
   return v.as_string();
 }

@@ -1,4 +1,4 @@
-#include "brick/host/safetensors.h"
+#include "brick/host/components/safetensors.h"
 
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/empty.h>
@@ -13,7 +13,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "device_dtype.h"
 
 namespace brick::host {
@@ -54,7 +54,8 @@ std::shared_ptr<Mapping> map_file(const fs::path& path) {
   }
   int saved = errno;
   ::close(fd);
-  if (mapping->size > 0 && mapping->data == MAP_FAILED) bad_file(path, std::string("cannot map: ") + std::strerror(saved));
+  if (mapping->size > 0 && mapping->data == MAP_FAILED)
+    bad_file(path, std::string("cannot map: ") + std::strerror(saved));
   return mapping;
 }
 
@@ -63,9 +64,8 @@ struct DtypeName {
   at::ScalarType type;
 };
 constexpr DtypeName kDtypes[] = {
-    {"F64", at::kDouble}, {"F32", at::kFloat}, {"F16", at::kHalf},  {"BF16", at::kBFloat16},
-    {"I64", at::kLong},   {"I32", at::kInt},   {"I16", at::kShort}, {"I8", at::kChar},
-    {"U8", at::kByte},    {"BOOL", at::kBool},
+    {"F64", at::kDouble}, {"F32", at::kFloat}, {"F16", at::kHalf}, {"BF16", at::kBFloat16}, {"I64", at::kLong},
+    {"I32", at::kInt},    {"I16", at::kShort}, {"I8", at::kChar},  {"U8", at::kByte},       {"BOOL", at::kBool},
 };
 
 std::optional<at::ScalarType> dtype_of(std::string_view name) {
@@ -115,7 +115,8 @@ SafetensorsFile read_safetensors(const fs::path& path, const LoadOptions& option
     if (name == "__metadata__") {
       if (!entry.value().is_object()) bad_file(path, "__metadata__ is not an object");
       for (const auto& item : entry.value().as_object()) {
-        if (!item.value().is_string()) bad_file(path, "__metadata__ value '" + std::string(item.key()) + "' is not a string");
+        if (!item.value().is_string())
+          bad_file(path, "__metadata__ value '" + std::string(item.key()) + "' is not a string");
         file.metadata.emplace_back(std::string(item.key()), std::string(item.value().as_string()));
       }
       continue;
@@ -157,7 +158,8 @@ SafetensorsFile read_safetensors(const fs::path& path, const LoadOptions& option
       t = at::empty(sizes, at::TensorOptions().dtype(*type));
     } else {
       std::shared_ptr<Mapping> keep = mapping;
-      t = at::from_blob(data, sizes, [keep](void*) mutable { keep.reset(); }, at::TensorOptions().dtype(*type));
+      t = at::from_blob(
+          data, sizes, [keep](void*) mutable { keep.reset(); }, at::TensorOptions().dtype(*type));
       // Offsets need not be aligned for the element type; such tensors are copied.
       if (reinterpret_cast<uintptr_t>(data) % item != 0) t = t.clone();
     }

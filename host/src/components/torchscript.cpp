@@ -1,11 +1,11 @@
 // The only translation unit that includes <torch/script.h>.
-#include "brick/host/torchscript.h"
+#include "brick/host/components/torchscript.h"
 
 #include <torch/script.h>
 
 #include <algorithm>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "builtin_types.h"
 #include "device_dtype.h"
 
@@ -21,12 +21,18 @@ namespace {
 
 c10::IValue to_ivalue(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::None: return c10::IValue();
-    case Value::Kind::Bool: return c10::IValue(v.as_bool());
-    case Value::Kind::Int: return c10::IValue(v.as_int());
-    case Value::Kind::Float: return c10::IValue(v.as_float());
-    case Value::Kind::String: return c10::IValue(v.as_string());
-    case Value::Kind::Tensor: return c10::IValue(v.as_tensor());
+    case Value::Kind::None:
+      return c10::IValue();
+    case Value::Kind::Bool:
+      return c10::IValue(v.as_bool());
+    case Value::Kind::Int:
+      return c10::IValue(v.as_int());
+    case Value::Kind::Float:
+      return c10::IValue(v.as_float());
+    case Value::Kind::String:
+      return c10::IValue(v.as_string());
+    case Value::Kind::Tensor:
+      return c10::IValue(v.as_tensor());
     case Value::Kind::List: {
       bool tensors = !v.as_list().empty() &&
                      std::all_of(v.as_list().begin(), v.as_list().end(), [](const Value& x) { return x.is_tensor(); });
@@ -39,7 +45,8 @@ c10::IValue to_ivalue(const Value& v) {
       for (const Value& item : v.as_list()) items.push_back(to_ivalue(item));
       return c10::ivalue::Tuple::create(std::move(items));
     }
-    default: throw Error(BRICK_ERR_TYPE_MISMATCH, std::string("a TorchScript call cannot take a ") + v.kind_name());
+    default:
+      throw Error(BRICK_ERR_TYPE_MISMATCH, std::string("a TorchScript call cannot take a ") + v.kind_name());
   }
 }
 
@@ -59,7 +66,8 @@ Value from_ivalue(const c10::IValue& v) {
   if (v.isGenericDict()) {
     Value::Dict items;
     for (const auto& entry : v.toGenericDict()) {
-      if (!entry.key().isString()) throw Error(BRICK_ERR_TYPE_MISMATCH, "a TorchScript result dict has non-string keys");
+      if (!entry.key().isString())
+        throw Error(BRICK_ERR_TYPE_MISMATCH, "a TorchScript result dict has non-string keys");
       items.emplace_back(entry.key().toStringRef(), from_ivalue(entry.value()));
     }
     return Value::dict(std::move(items));
@@ -161,9 +169,10 @@ void* TorchScriptModule::native_module() const { return &impl_->module; }
 namespace detail {
 
 void add_torchscript_type(ComponentTypes& types) {
-  types.add({kTorchScriptType, nullptr, [](const fs::path& folder, const ComponentSpec& spec, const LoadOptions& options) {
-               return std::static_pointer_cast<Object>(TorchScriptModule::load(folder, spec, options));
-             }});
+  types.add(
+      {kTorchScriptType, nullptr, [](const fs::path& folder, const ComponentSpec& spec, const LoadOptions& options) {
+         return std::static_pointer_cast<Object>(TorchScriptModule::load(folder, spec, options));
+       }});
 }
 
 }  // namespace detail

@@ -1,16 +1,16 @@
-#include "brick/host/pipeline_file.h"
+#include "brick/host/pipeline/pipeline_file.h"
 
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
 
-#include "brick/host/conditional_blocks.h"
-#include "brick/host/host.h"
-#include "brick/host/json.h"
-#include "brick/host/loop_blocks.h"
-#include "brick/host/model_search_path.h"
-#include "brick/host/sequential_blocks.h"
-#include "brick/host/workflow.h"
+#include "brick/host/blocks/conditional_blocks.h"
+#include "brick/host/blocks/loop_blocks.h"
+#include "brick/host/blocks/sequential_blocks.h"
+#include "brick/host/blocks/workflow.h"
+#include "brick/host/components/model_search_path.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/value/json.h"
 
 namespace brick::host {
 
@@ -47,14 +47,21 @@ struct Where {
 
   static std::string describe(const Value& v) {
     switch (v.kind()) {
-      case Value::Kind::None: return "null";
-      case Value::Kind::Bool: return "a boolean";
+      case Value::Kind::None:
+        return "null";
+      case Value::Kind::Bool:
+        return "a boolean";
       case Value::Kind::Int:
-      case Value::Kind::Float: return "a number";
-      case Value::Kind::String: return "the string " + v.repr();
-      case Value::Kind::List: return "an array";
-      case Value::Kind::Dict: return "an object";
-      default: return v.kind_name();
+      case Value::Kind::Float:
+        return "a number";
+      case Value::Kind::String:
+        return "the string " + v.repr();
+      case Value::Kind::List:
+        return "an array";
+      case Value::Kind::Dict:
+        return "an object";
+      default:
+        return v.kind_name();
     }
   }
 };
@@ -139,7 +146,8 @@ void check_node(const Value& node, const Where& where, const std::string& path, 
       note(block_name(*member(dict, key), where, path + "." + key));
       if (const Value* config = member(dict, "config")) where.object(*config, path + ".config");
       if (const Value* children = member(dict, "blocks")) check_children(*children, "blocks");
-      if (kind == NodeKind::Loop && !member(dict, "blocks")) where.fail(path, "a loop needs \"blocks\" (its sub-blocks)");
+      if (kind == NodeKind::Loop && !member(dict, "blocks"))
+        where.fail(path, "a loop needs \"blocks\" (its sub-blocks)");
       break;
     }
     case NodeKind::Sequential: {
@@ -167,11 +175,13 @@ void check_node(const Value& node, const Where& where, const std::string& path, 
       check_children(*member(dict, "auto"), "auto");
       const Value* triggers = member(dict, "triggers");
       if (!triggers || triggers->kind() != Value::Kind::List) {
-        where.fail(path + ".triggers", "an auto block needs \"triggers\": one input name (or null for the default) "
-                                       "per sub-block");
+        where.fail(path + ".triggers",
+                   "an auto block needs \"triggers\": one input name (or null for the default) "
+                   "per sub-block");
       }
       if (triggers->as_list().size() != children.size()) {
-        where.fail(path + ".triggers", "expected " + std::to_string(children.size()) + " triggers (one per sub-block), got " +
+        where.fail(path + ".triggers", "expected " + std::to_string(children.size()) +
+                                           " triggers (one per sub-block), got " +
                                            std::to_string(triggers->as_list().size()));
       }
       for (const Value& t : triggers->as_list()) {
@@ -218,9 +228,8 @@ void replace_loop_blocks(ModularPipelineBlocks& block, const Value& children, co
   for (const std::string& old : loop->sub_blocks().names()) loop->sub_blocks().pop(old);
   for (auto& [child_name, child] : build_children(children, "blocks", factory, where, path)) {
     if (!child->is_leaf()) {
-      where.fail(child_path(path, "blocks", child_name),
-                 "a loop's sub-blocks must be leaf blocks, but '" + child_name + "' (" + child->class_name() +
-                     ") has sub-blocks");
+      where.fail(child_path(path, "blocks", child_name), "a loop's sub-blocks must be leaf blocks, but '" + child_name +
+                                                             "' (" + child->class_name() + ") has sub-blocks");
     }
     loop->sub_blocks().set(child_name, std::move(child));
   }
@@ -262,8 +271,8 @@ BlockPtr build_node(const Value& node, const BlockFactory& factory, const Where&
           if (!found) {
             std::string known;
             for (const OutputParam& o : merged) known += (known.empty() ? "" : ", ") + o.name;
-            where.fail(path + ".outputs", "no sub-block outputs '" + name.as_string() + "' (outputs: " +
-                                              (known.empty() ? "none" : known) + ")");
+            where.fail(path + ".outputs", "no sub-block outputs '" + name.as_string() +
+                                              "' (outputs: " + (known.empty() ? "none" : known) + ")");
           }
           chosen.push_back(*found);
         }
@@ -314,8 +323,8 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
   Where where{file.origin_};
   const Value::Dict& top = where.object(doc, "the top level");
   where.keys(top, "the top level",
-             {"brick_pipeline", "description", "requires", "plugin_dirs", "pretrained_model_name_or_path", "blocks", "inputs",
-              "configs", "components"});
+             {"brick_pipeline", "description", "requires", "plugin_dirs", "pretrained_model_name_or_path", "blocks",
+              "inputs", "configs", "components"});
 
   const Value* version = member(top, "brick_pipeline");
   if (!version) where.fail("brick_pipeline", "missing: a pipeline file starts with \"brick_pipeline\": 1");
@@ -323,8 +332,8 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
     where.fail("brick_pipeline", "expected the format version 1, got " + Where::describe(*version));
   }
   if (version->as_int() > kFormatVersion) {
-    where.fail("brick_pipeline", "the file has format " + std::to_string(version->as_int()) + "; this host reads format " +
-                                     std::to_string(kFormatVersion));
+    where.fail("brick_pipeline", "the file has format " + std::to_string(version->as_int()) +
+                                     "; this host reads format " + std::to_string(kFormatVersion));
   }
   if (const Value* d = member(top, "description")) file.description_ = where.string(*d, "description");
   if (const Value* r = member(top, "requires")) {
@@ -355,18 +364,20 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
     for (const auto& [name, fields] : where.object(*components, "components")) {
       std::string path = "components." + name;
       Value::Dict entry = where.object(fields, path);
-      where.keys(entry, path, {"type_hint", "description", "config", "pretrained_model_name_or_path", "subfolder",
-                               "variant", "revision", "default_creation_method"});
+      where.keys(entry, path,
+                 {"type_hint", "description", "config", "pretrained_model_name_or_path", "subfolder", "variant",
+                  "revision", "default_creation_method"});
       for (auto& [key, value] : entry) {
         if (key == "config") {
           where.object(value, path + ".config");
-        } else if (!(value.is_none() && (key == "variant" || key == "revision" ||
-                                         key == "pretrained_model_name_or_path"))) {
+        } else if (!(value.is_none() &&
+                     (key == "variant" || key == "revision" || key == "pretrained_model_name_or_path"))) {
           where.string(value, path + "." + key);
         }
         if (key == "default_creation_method" && value.as_string() != "from_config" &&
             value.as_string() != "from_pretrained") {
-          where.fail(path + "." + key, "expected \"from_config\" or \"from_pretrained\", got '" + value.as_string() + "'");
+          where.fail(path + "." + key,
+                     "expected \"from_config\" or \"from_pretrained\", got '" + value.as_string() + "'");
         }
         if (key == "pretrained_model_name_or_path" && !value.is_none()) {
           std::filesystem::path repo = value.as_string();
@@ -432,8 +443,8 @@ ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::st
     } catch (const Error&) {
       std::string names;
       for (const std::string& n : pipe.component_names()) names += (names.empty() ? "" : ", ") + n;
-      Where{origin_}.fail("components." + name, "no block declares the component '" + name + "' (declared: " +
-                                                    (names.empty() ? "none" : names) + ")");
+      Where{origin_}.fail("components." + name, "no block declares the component '" + name +
+                                                    "' (declared: " + (names.empty() ? "none" : names) + ")");
     }
     auto optional_text = [](const Value& v) {
       return v.is_none() ? std::optional<std::string>() : std::optional<std::string>(v.as_string());
@@ -465,8 +476,8 @@ ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::st
       names += (names.empty() ? "" : ", ") + c.name;
     }
     if (!known) {
-      Where{origin_}.fail("configs." + name,
-                          "no block declares the config '" + name + "' (declared: " + (names.empty() ? "none" : names) + ")");
+      Where{origin_}.fail("configs." + name, "no block declares the config '" + name +
+                                                 "' (declared: " + (names.empty() ? "none" : names) + ")");
     }
     pipe.components().set_config(name, value);
   }

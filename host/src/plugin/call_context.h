@@ -14,15 +14,15 @@
 #include <vector>
 
 #include "brick/brick_abi.h"
-#include "brick/host/block_state.h"
-#include "brick/host/block_state_exchange.h"
-#include "brick/host/components.h"
-#include "brick/host/pipeline_state.h"
+#include "brick/host/blocks/block_state_exchange.h"
+#include "brick/host/components/components.h"
+#include "brick/host/state/block_state.h"
+#include "brick/host/state/pipeline_state.h"
 
 namespace brick::host {
 class Plugin;
 class LoopSequentialPipelineBlocks;
-}
+}  // namespace brick::host
 
 // A block state lent to a plugin: the view get_block_state made (owned), or
 // a loop's shared block state (borrowed). The plugin numbers slots after its
@@ -69,9 +69,9 @@ struct brick_ctx {
   // The block state of get_block_state; a block that asks again gets more.
   std::optional<brick_block_state> block_state;
   std::forward_list<brick_block_state> more_block_states;
-  std::vector<brick::host::Value> retired;            // values replaced in a block state
-  std::forward_list<brick::host::Value> pinned;       // copies handed out as borrowed
-  std::forward_list<std::string> strings;             // text handed out as borrowed
+  std::vector<brick::host::Value> retired;       // values replaced in a block state
+  std::forward_list<brick::host::Value> pinned;  // copies handed out as borrowed
+  std::forward_list<std::string> strings;        // text handed out as borrowed
 
  private:
   brick_ctx* previous_;

@@ -1,7 +1,7 @@
 #include "declarations.h"
 
-#include "brick/host/error.h"
-#include "brick/host/json.h"
+#include "brick/host/base/error.h"
+#include "brick/host/value/json.h"
 
 namespace brick::host::detail {
 
@@ -30,7 +30,8 @@ std::vector<T> read_all(const C* const* items, uint32_t count, const std::string
   if (count && !items) bad(block, "declares " + std::to_string(count) + " " + what + "s but gives no array");
   std::vector<T> out;
   for (uint32_t i = 0; i < count; ++i) {
-    if (!items[i] || items[i]->struct_size < sizeof(uint32_t)) bad(block, std::string(what) + " " + std::to_string(i) + " is missing");
+    if (!items[i] || items[i]->struct_size < sizeof(uint32_t))
+      bad(block, std::string(what) + " " + std::to_string(i) + " is missing");
     out.push_back(convert(read_struct(items[i]), i, block));
   }
   return out;
@@ -43,19 +44,21 @@ std::string required_name(const char* name, const std::string& block, const char
 
 std::vector<InputParam> read_inputs(const brick_input_param* const* items, uint32_t count, const std::string& block,
                                     const char* what) {
-  return read_all<InputParam>(items, count, block, what, [&](const brick_input_param& c, uint32_t i, const std::string&) {
-    if (!c.name && !c.kwargs_type) bad(block, std::string(what) + " " + std::to_string(i) + " has neither a name nor a kwargs_type");
-    std::string where = std::string(what) + " '" + (c.name ? c.name : "**" + text(c.kwargs_type)) + "'";
-    InputParam p;
-    if (c.name) p.name = c.name;
-    p.type_hint = text(c.type_hint);
-    p.default_value = json_field(c.default_json, block, where + " default");
-    p.required = c.required != 0;
-    p.description = text(c.description);
-    p.kwargs_type = text(c.kwargs_type);
-    p.metadata = json_field(c.metadata_json, block, where + " metadata");
-    return p;
-  });
+  return read_all<InputParam>(
+      items, count, block, what, [&](const brick_input_param& c, uint32_t i, const std::string&) {
+        if (!c.name && !c.kwargs_type)
+          bad(block, std::string(what) + " " + std::to_string(i) + " has neither a name nor a kwargs_type");
+        std::string where = std::string(what) + " '" + (c.name ? c.name : "**" + text(c.kwargs_type)) + "'";
+        InputParam p;
+        if (c.name) p.name = c.name;
+        p.type_hint = text(c.type_hint);
+        p.default_value = json_field(c.default_json, block, where + " default");
+        p.required = c.required != 0;
+        p.description = text(c.description);
+        p.kwargs_type = text(c.kwargs_type);
+        p.metadata = json_field(c.metadata_json, block, where + " metadata");
+        return p;
+      });
 }
 
 OutputParam read_output(const brick_output_param& c, uint32_t i, const std::string& block) {
@@ -79,11 +82,15 @@ ComponentSpec read_component(const brick_component_spec& c, uint32_t i, const st
   if (c.variant) s.variant = c.variant;
   if (c.revision) s.revision = c.revision;
   switch (c.default_creation_method) {
-    case BRICK_CREATE_FROM_PRETRAINED: s.default_creation_method = CreationMethod::FromPretrained; break;
-    case BRICK_CREATE_FROM_CONFIG: s.default_creation_method = CreationMethod::FromConfig; break;
+    case BRICK_CREATE_FROM_PRETRAINED:
+      s.default_creation_method = CreationMethod::FromPretrained;
+      break;
+    case BRICK_CREATE_FROM_CONFIG:
+      s.default_creation_method = CreationMethod::FromConfig;
+      break;
     default:
-      bad(block, "component '" + s.name + "' has an unknown creation method " +
-                     std::to_string(c.default_creation_method));
+      bad(block,
+          "component '" + s.name + "' has an unknown creation method " + std::to_string(c.default_creation_method));
   }
   return s;
 }
@@ -121,7 +128,8 @@ void read_composite(const brick_block_decl& decl, const std::string& block, Bloc
         return sub;
       });
   if (out.kind == BRICK_BLOCK_LEAF && !out.sub_blocks.empty()) bad(block, "a leaf block declares sub-blocks");
-  if (decl.num_block_trigger_inputs && !decl.block_trigger_inputs) bad(block, "declares trigger inputs but gives no array");
+  if (decl.num_block_trigger_inputs && !decl.block_trigger_inputs)
+    bad(block, "declares trigger inputs but gives no array");
   for (uint32_t i = 0; i < decl.num_block_trigger_inputs; ++i) {
     const char* t = decl.block_trigger_inputs[i];
     if (t) {
@@ -159,12 +167,11 @@ BlockDeclaration read_declaration(const brick_block_decl* decl_ptr, const std::s
   out.inputs = read_inputs(decl.inputs, decl.num_inputs, block, "input");
   out.intermediate_inputs =
       read_inputs(decl.intermediate_inputs, decl.num_intermediate_inputs, block, "intermediate input");
-  out.outputs = read_all<OutputParam>(decl.intermediate_outputs, decl.num_intermediate_outputs, block, "output",
-                                      read_output);
-  out.components = read_all<ComponentSpec>(decl.expected_components, decl.num_expected_components, block,
-                                           "component", read_component);
-  out.configs =
-      read_all<ConfigSpec>(decl.expected_configs, decl.num_expected_configs, block, "config", read_config);
+  out.outputs =
+      read_all<OutputParam>(decl.intermediate_outputs, decl.num_intermediate_outputs, block, "output", read_output);
+  out.components = read_all<ComponentSpec>(decl.expected_components, decl.num_expected_components, block, "component",
+                                           read_component);
+  out.configs = read_all<ConfigSpec>(decl.expected_configs, decl.num_expected_configs, block, "config", read_config);
   read_composite(decl, block, out);
   return out;
 }

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "brick/brick_abi.h"
-#include "brick/host/params.h"
-#include "brick/host/workflow.h"
+#include "brick/host/blocks/workflow.h"
+#include "brick/host/params/params.h"
 
 namespace brick::host::detail {
 

@@ -2,15 +2,15 @@
 // Each function keeps C++ exceptions on this side of the boundary.
 #include <new>
 
-#include "brick/host/error.h"
-#include "brick/host/log.h"
-#include "brick/host/loop_blocks.h"
-#include "brick/host/progress.h"
-#include "brick/host/plugin.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+#include "brick/host/base/progress.h"
+#include "brick/host/blocks/loop_blocks.h"
+#include "brick/host/plugin/plugin.h"
+#include "brick/host/value/object.h"
 #include "brick/sdk/torch_fingerprint.h"
-#include "../components/plugin_component.h"
-#include "brick/host/object.h"
 #include "call_context.h"
+#include "plugin_component.h"
 #include "tensor_exchange.h"
 
 namespace {
@@ -101,8 +101,7 @@ brick_status api_get_block_state(brick_ctx* ctx, brick_block_state** out) {
   }
   if (!ctx->leaf || !ctx->state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "get_block_state outside a block call");
   return guarded(ctx, [&] {
-    brick_block_state* made =
-        ctx->block_state ? &ctx->more_block_states.emplace_front() : &ctx->block_state.emplace();
+    brick_block_state* made = ctx->block_state ? &ctx->more_block_states.emplace_front() : &ctx->block_state.emplace();
     made->owned.emplace(get_block_state(*ctx->leaf, *ctx->state));
     made->state = &*made->owned;
     made->ctx = ctx;
@@ -189,15 +188,24 @@ const char* api_block_state_repr(brick_block_state* bs) {
 brick_value_kind api_value_kind(brick_value v) {
   if (!v) return BRICK_VALUE_NONE;
   switch (value_of(v)->kind()) {
-    case Value::Kind::None: return BRICK_VALUE_NONE;
-    case Value::Kind::Bool: return BRICK_VALUE_BOOL;
-    case Value::Kind::Int: return BRICK_VALUE_INT;
-    case Value::Kind::Float: return BRICK_VALUE_FLOAT;
-    case Value::Kind::String: return BRICK_VALUE_STRING;
-    case Value::Kind::List: return BRICK_VALUE_LIST;
-    case Value::Kind::Dict: return BRICK_VALUE_DICT;
-    case Value::Kind::Tensor: return BRICK_VALUE_TENSOR;
-    case Value::Kind::Object: return BRICK_VALUE_OBJECT;
+    case Value::Kind::None:
+      return BRICK_VALUE_NONE;
+    case Value::Kind::Bool:
+      return BRICK_VALUE_BOOL;
+    case Value::Kind::Int:
+      return BRICK_VALUE_INT;
+    case Value::Kind::Float:
+      return BRICK_VALUE_FLOAT;
+    case Value::Kind::String:
+      return BRICK_VALUE_STRING;
+    case Value::Kind::List:
+      return BRICK_VALUE_LIST;
+    case Value::Kind::Dict:
+      return BRICK_VALUE_DICT;
+    case Value::Kind::Tensor:
+      return BRICK_VALUE_TENSOR;
+    case Value::Kind::Object:
+      return BRICK_VALUE_OBJECT;
   }
   return BRICK_VALUE_NONE;
 }
@@ -373,7 +381,8 @@ brick_value api_get_config(brick_ctx* ctx, const char* name) {
 
 brick_status api_loop_step(brick_ctx* ctx, brick_block_state* block_state, brick_value args) {
   if (!ctx || !block_state) return BRICK_ERR_INVALID_ARGUMENT;
-  if (!ctx->loop || !ctx->components) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "loop_step outside a loop wrapper's call");
+  if (!ctx->loop || !ctx->components)
+    return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "loop_step outside a loop wrapper's call");
   if (args && value_of(args)->kind() != Value::Kind::Dict) {
     return fail(ctx, BRICK_ERR_TYPE_MISMATCH, "loop_step: the iteration arguments must be a dict");
   }

@@ -1,12 +1,12 @@
 #include "make_plugin_block.h"
 
-#include "brick/host/conditional_blocks.h"
-#include "brick/host/error.h"
-#include "brick/host/plugin.h"
+#include "brick/host/base/error.h"
+#include "brick/host/blocks/conditional_blocks.h"
+#include "brick/host/plugin/plugin.h"
 #include "declarations.h"
 #include "plugin_block.h"
+#include "plugin_block_instance.h"
 #include "plugin_conditional_block.h"
-#include "plugin_instance.h"
 #include "plugin_loop_block.h"
 
 namespace brick::host::detail {
@@ -42,7 +42,7 @@ BlockPtr create_sub_block(const Plugin& plugin, const std::string& parent, const
 
 BlockPtr make_plugin_block(std::shared_ptr<const Plugin> plugin, std::string qualified_name, brick_block* raw,
                            const BlockFactory* factory) {
-  PluginInstance instance(plugin, qualified_name, raw);
+  PluginBlockInstance instance(plugin, qualified_name, raw);
   BlockDeclaration d = read_declaration(instance.get()->decl, qualified_name);
   if (d.kind == BRICK_BLOCK_LEAF) return std::make_unique<PluginBlock>(std::move(instance), std::move(d));
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "brick/brick_abi.h"
-#include "brick/host/block_factory.h"
+#include "brick/host/blocks/block_factory.h"
 
 namespace brick::host {
 class Plugin;

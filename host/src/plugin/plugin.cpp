@@ -1,6 +1,6 @@
 // Plugin::load: from a file path to a validated plugin, refusing anything
 // that does not fit this host with a message naming the file and the reason.
-#include "brick/host/plugin.h"
+#include "brick/host/plugin/plugin.h"
 
 #include <dlfcn.h>
 
@@ -8,13 +8,14 @@
 #include <cstddef>
 #include <set>
 
-#include "brick/host/error.h"
-#include "brick/host/log.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
 #include "brick/registry/abi_probe.h"
 #include "brick/sdk/torch_fingerprint.h"
 #include "call_context.h"
 #include "declarations.h"
 #include "make_plugin_block.h"
+#include "plugin_component.h"
 
 namespace brick::host {
 
@@ -63,8 +64,8 @@ std::unique_ptr<ModularPipelineBlocks> BlockClass::create(const Value& config, c
   brick_status status = abi_->create(abi_, &ctx, handle, &instance);
   if (status != BRICK_OK) {
     throw BlockError(status, qualified_name(),
-                     "cannot create block '" + qualified_name() + "': " +
-                         (ctx.error.empty() ? std::string(brick_status_name(status)) : ctx.error));
+                     "cannot create block '" + qualified_name() +
+                         "': " + (ctx.error.empty() ? std::string(brick_status_name(status)) : ctx.error));
   }
   return detail::make_plugin_block(plugin_->shared_from_this(), qualified_name(), instance, factory);
 }
@@ -76,12 +77,16 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
   // 1. The ABI tag, read from the file: no plugin code runs before this passes.
   registry::AbiTagProbe probe = registry::read_abi_tag(path);
   switch (probe.result) {
-    case registry::AbiTagProbe::Result::Unreadable: refuse(path, BRICK_ERR_BAD_PLUGIN, "the file " + probe.reason);
+    case registry::AbiTagProbe::Result::Unreadable:
+      refuse(path, BRICK_ERR_BAD_PLUGIN, "the file " + probe.reason);
     case registry::AbiTagProbe::Result::NoTag:
       refuse(path, BRICK_ERR_BAD_PLUGIN,
              std::string("it is not a brick plugin (it exports no '") + BRICK_ABI_TAG_SYMBOL + "' symbol)");
-    case registry::AbiTagProbe::Result::Found: check_abi_tag(path, probe.tag); break;
-    case registry::AbiTagProbe::Result::NoSections: break;  // checked once opened
+    case registry::AbiTagProbe::Result::Found:
+      check_abi_tag(path, probe.tag);
+      break;
+    case registry::AbiTagProbe::Result::NoSections:
+      break;  // checked once opened
   }
 
   // 2. Open it. RTLD_NOW reports unresolved symbols now rather than mid-run;
@@ -118,8 +123,9 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
            "its entry point failed: " + (ctx.error.empty() ? std::string("it returned no descriptor") : ctx.error));
   }
   if (descriptor->struct_size < kPluginRequiredSize) {
-    refuse(path, BRICK_ERR_BAD_PLUGIN, "its descriptor is too small (" + std::to_string(descriptor->struct_size) +
-                                           " bytes, at least " + std::to_string(kPluginRequiredSize) + " expected)");
+    refuse(path, BRICK_ERR_BAD_PLUGIN,
+           "its descriptor is too small (" + std::to_string(descriptor->struct_size) + " bytes, at least " +
+               std::to_string(kPluginRequiredSize) + " expected)");
   }
   brick_plugin d = detail::read_struct(descriptor);
   if (!detail::is_identifier(d.name)) {
@@ -149,8 +155,9 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
              "plugin '" + plugin->name_ + "': block class " + std::to_string(i) + " is incomplete");
     }
     if (!detail::is_identifier(cls->name)) {
-      refuse(path, BRICK_ERR_BAD_PLUGIN, "plugin '" + plugin->name_ + "': block class " + std::to_string(i) +
-                                             " has an invalid name '" + std::string(cls->name ? cls->name : "") + "'");
+      refuse(path, BRICK_ERR_BAD_PLUGIN,
+             "plugin '" + plugin->name_ + "': block class " + std::to_string(i) + " has an invalid name '" +
+                 std::string(cls->name ? cls->name : "") + "'");
     }
     if (!seen.insert(cls->name).second) {
       refuse(path, BRICK_ERR_BAD_PLUGIN,
@@ -182,6 +189,49 @@ const BlockClass* Plugin::find_block_class(std::string_view name) const {
     if (c.name() == name) return &c;
   }
   return nullptr;
+}
+
+// ---- component types (ABI 1.1): read and checked at load time, registered
+// into a pipeline's ComponentTypes on demand.
+
+void Plugin::read_component_classes(const brick_plugin& d) {
+  auto refuse = [&](const std::string& why) {
+    throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, path_.string(),
+                          "cannot load plugin " + path_.string() + ": plugin '" + name_ + "': " + why);
+  };
+  if (d.struct_size < offsetof(brick_plugin, component_classes) + sizeof(void*)) return;  // a 1.0 descriptor
+  if (d.num_component_classes && !d.component_classes) refuse("it lists component classes but gives no array");
+  std::set<std::string> seen;
+  for (uint32_t i = 0; i < d.num_component_classes; ++i) {
+    const brick_component_class* cls = d.component_classes[i];
+    if (!cls || cls->struct_size < offsetof(brick_component_class, create) + sizeof(void*) || !cls->create) {
+      refuse("component class " + std::to_string(i) + " is incomplete");
+    }
+    if (!detail::is_identifier(cls->name)) {
+      refuse("component class " + std::to_string(i) + " has an invalid name '" + (cls->name ? cls->name : "") + "'");
+    }
+    if (!seen.insert(cls->name).second) refuse("it exports component type '" + std::string(cls->name) + "' twice");
+    component_classes_.push_back(cls);
+  }
+}
+
+std::vector<std::string> Plugin::component_class_names() const {
+  std::vector<std::string> out;
+  for (const brick_component_class* cls : component_classes_) out.emplace_back(cls->name);
+  return out;
+}
+
+std::vector<std::string> Plugin::component_class_descriptions() const {
+  std::vector<std::string> out;
+  for (const brick_component_class* cls : component_classes_) {
+    out.emplace_back(
+        cls->struct_size > offsetof(brick_component_class, description) && cls->description ? cls->description : "");
+  }
+  return out;
+}
+
+void Plugin::add_component_types(ComponentTypes& types) const {
+  detail::add_plugin_component_types(shared_from_this(), component_classes_, types);
 }
 
 }  // namespace brick::host

@@ -1,11 +1,11 @@
 #include "plugin_block.h"
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "call_context.h"
 
 namespace brick::host::detail {
 
-PluginBlock::PluginBlock(PluginInstance instance, BlockDeclaration d)
+PluginBlock::PluginBlock(PluginBlockInstance instance, BlockDeclaration d)
     : instance_(std::move(instance)),
       shared_(std::make_shared<const Shared>(
           Shared{std::move(d.name), std::move(d.description), std::move(d.model_name), std::move(d.components),
@@ -49,7 +49,8 @@ std::vector<int32_t> slot_map_onto(const std::vector<std::string>& leaf, const s
 void PluginBlock::loop_call(Components& components, BlockState& block_state, const Value& args) {
   auto loop_call = instance_.loop_call();
   if (!loop_call) {
-    throw Error(BRICK_ERR_UNSUPPORTED, "block '" + qualified_name() + "' cannot run inside a loop (it has no loop_call)");
+    throw Error(BRICK_ERR_UNSUPPORTED,
+                "block '" + qualified_name() + "' cannot run inside a loop (it has no loop_call)");
   }
   if (block_state.slot_names() != loop_slot_names_) {
     loop_slot_names_ = block_state.slot_names();

@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "brick/host/blocks.h"
-#include "brick/host/block_state_exchange.h"
+#include "brick/host/blocks/block_state_exchange.h"
+#include "brick/host/blocks/blocks.h"
 #include "declarations.h"
-#include "plugin_instance.h"
+#include "plugin_block_instance.h"
 
 namespace brick::host::detail {
 
 class PluginBlock final : public ModularPipelineBlocks {
  public:
-  PluginBlock(PluginInstance instance, BlockDeclaration declaration);
+  PluginBlock(PluginBlockInstance instance, BlockDeclaration declaration);
 
   std::string class_name() const override { return shared_->name; }
   std::string description() const override { return shared_->description; }
@@ -46,7 +46,7 @@ class PluginBlock final : public ModularPipelineBlocks {
   };
   PluginBlock(const PluginBlock& other) : instance_(other.instance_), shared_(other.shared_) {}
 
-  PluginInstance instance_;
+  PluginBlockInstance instance_;
   std::shared_ptr<const Shared> shared_;
   // Inside a loop: this block's slots in the loop's block state, for the
   // slot names last seen (one loop run reuses them every iteration).

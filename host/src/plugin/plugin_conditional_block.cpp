@@ -1,11 +1,11 @@
 #include "plugin_conditional_block.h"
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "call_context.h"
 
 namespace brick::host::detail {
 
-PluginConditionalBlocks::PluginConditionalBlocks(PluginInstance instance, const BlockDeclaration& d,
+PluginConditionalBlocks::PluginConditionalBlocks(PluginBlockInstance instance, const BlockDeclaration& d,
                                                  NamedBlocks sub_blocks)
     : ConditionalPipelineBlocks(d.name, std::move(sub_blocks), d.block_trigger_inputs, d.default_block_name),
       instance_(std::move(instance)) {

@@ -6,16 +6,16 @@
 #include <optional>
 #include <string>
 
-#include "brick/host/conditional_blocks.h"
+#include "brick/host/blocks/conditional_blocks.h"
 #include "declarations.h"
-#include "plugin_instance.h"
+#include "plugin_block_instance.h"
 
 namespace brick::host::detail {
 
 class PluginConditionalBlocks final : public ConditionalPipelineBlocks {
  public:
   // Throws Error(BRICK_ERR_BAD_PLUGIN) when the instance has no select_block.
-  PluginConditionalBlocks(PluginInstance instance, const BlockDeclaration& declaration, NamedBlocks sub_blocks);
+  PluginConditionalBlocks(PluginBlockInstance instance, const BlockDeclaration& declaration, NamedBlocks sub_blocks);
 
   std::optional<std::string> select_block(const Kwargs& triggers) const override;
   BlockPtr clone() const override { return BlockPtr(new PluginConditionalBlocks(*this)); }
@@ -23,7 +23,7 @@ class PluginConditionalBlocks final : public ConditionalPipelineBlocks {
  private:
   PluginConditionalBlocks(const PluginConditionalBlocks& other) = default;
 
-  PluginInstance instance_;
+  PluginBlockInstance instance_;
 };
 
 }  // namespace brick::host::detail

@@ -27,7 +27,7 @@ std::vector<std::string> declared_slots(const BlockDeclaration& d) {
 }
 }  // namespace
 
-PluginLoopBlocks::PluginLoopBlocks(PluginInstance instance, BlockDeclaration declaration, NamedBlocks sub_blocks)
+PluginLoopBlocks::PluginLoopBlocks(PluginBlockInstance instance, BlockDeclaration declaration, NamedBlocks sub_blocks)
     : LoopSequentialPipelineBlocks(std::move(sub_blocks)), instance_(std::move(instance)) {
   std::vector<std::string> own = declared_slots(declaration);
   shared_ = std::make_shared<const Shared>(Shared{std::move(declaration), std::move(own)});

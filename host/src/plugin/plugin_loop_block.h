@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "brick/host/loop_blocks.h"
+#include "brick/host/blocks/loop_blocks.h"
 #include "declarations.h"
-#include "plugin_instance.h"
+#include "plugin_block_instance.h"
 
 namespace brick::host::detail {
 
 class PluginLoopBlocks final : public LoopSequentialPipelineBlocks {
  public:
-  PluginLoopBlocks(PluginInstance instance, BlockDeclaration declaration, NamedBlocks sub_blocks);
+  PluginLoopBlocks(PluginBlockInstance instance, BlockDeclaration declaration, NamedBlocks sub_blocks);
 
   std::string class_name() const override { return shared_->decl.name; }
   std::string description() const override { return shared_->decl.description; }
@@ -38,7 +38,7 @@ class PluginLoopBlocks final : public LoopSequentialPipelineBlocks {
   };
   PluginLoopBlocks(const PluginLoopBlocks& other) = default;
 
-  PluginInstance instance_;
+  PluginBlockInstance instance_;
   std::shared_ptr<const Shared> shared_;
 };
 

@@ -2,7 +2,7 @@
 
 #include <ATen/DLConvertor.h>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 
 namespace brick::host::detail {
 

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "brick/host/value.h"
+#include "brick/host/value/value.h"
 
 struct DLManagedTensor;
 

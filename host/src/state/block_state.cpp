@@ -1,4 +1,4 @@
-#include "brick/host/block_state.h"
+#include "brick/host/state/block_state.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "brick/host/pipeline_state.h"
+#include "brick/host/state/pipeline_state.h"
 
 #include <algorithm>
 

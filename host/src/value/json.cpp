@@ -1,10 +1,10 @@
 // The one translation unit that compiles Boost.JSON (header-only mode).
-#include "brick/host/json.h"
+#include "brick/host/value/json.h"
 
 #include <boost/json/src.hpp>
 #include <cmath>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "brick/sdk/json_text.h"  // the string escaping plugins use for their JSON too
 #include "python_text.h"
 
@@ -14,12 +14,18 @@ namespace {
 
 Value from_json(const boost::json::value& j) {
   switch (j.kind()) {
-    case boost::json::kind::null: return Value();
-    case boost::json::kind::bool_: return Value(j.get_bool());
-    case boost::json::kind::int64: return Value(j.get_int64());
-    case boost::json::kind::uint64: return Value(static_cast<int64_t>(j.get_uint64()));
-    case boost::json::kind::double_: return Value(j.get_double());
-    case boost::json::kind::string: return Value(std::string_view(j.get_string()));
+    case boost::json::kind::null:
+      return Value();
+    case boost::json::kind::bool_:
+      return Value(j.get_bool());
+    case boost::json::kind::int64:
+      return Value(j.get_int64());
+    case boost::json::kind::uint64:
+      return Value(static_cast<int64_t>(j.get_uint64()));
+    case boost::json::kind::double_:
+      return Value(j.get_double());
+    case boost::json::kind::string:
+      return Value(std::string_view(j.get_string()));
     case boost::json::kind::array: {
       Value::List items;
       items.reserve(j.get_array().size());
@@ -29,7 +35,8 @@ Value from_json(const boost::json::value& j) {
     case boost::json::kind::object: {
       Value::Dict items;
       items.reserve(j.get_object().size());
-      for (const auto& member : j.get_object()) items.emplace_back(std::string(member.key()), from_json(member.value()));
+      for (const auto& member : j.get_object())
+        items.emplace_back(std::string(member.key()), from_json(member.value()));
       return Value::dict(std::move(items));
     }
   }
@@ -39,14 +46,22 @@ Value from_json(const boost::json::value& j) {
 // Python's json.dumps layout: ", " and ": " separators, repr() floats.
 void write_json(std::string& out, const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::None: out += "null"; return;
-    case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
-    case Value::Kind::Int: out += std::to_string(v.as_int()); return;
+    case Value::Kind::None:
+      out += "null";
+      return;
+    case Value::Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case Value::Kind::Int:
+      out += std::to_string(v.as_int());
+      return;
     case Value::Kind::Float:
       if (!std::isfinite(v.as_float())) throw Error(BRICK_ERR_INVALID_ARGUMENT, "JSON has no NaN or infinity");
       out += detail::python_float_repr(v.as_float());
       return;
-    case Value::Kind::String: json_text::append_string(out, v.as_string()); return;
+    case Value::Kind::String:
+      json_text::append_string(out, v.as_string());
+      return;
     case Value::Kind::List: {
       out += '[';
       bool first = true;
@@ -71,8 +86,10 @@ void write_json(std::string& out, const Value& v) {
       out += '}';
       return;
     }
-    case Value::Kind::Tensor: throw Error(BRICK_ERR_TYPE_MISMATCH, "a tensor cannot be written as JSON");
-    case Value::Kind::Object: throw Error(BRICK_ERR_TYPE_MISMATCH, "an object (" + v.repr() + ") cannot be written as JSON");
+    case Value::Kind::Tensor:
+      throw Error(BRICK_ERR_TYPE_MISMATCH, "a tensor cannot be written as JSON");
+    case Value::Kind::Object:
+      throw Error(BRICK_ERR_TYPE_MISMATCH, "an object (" + v.repr() + ") cannot be written as JSON");
   }
 }
 

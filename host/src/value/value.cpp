@@ -1,9 +1,9 @@
-#include "brick/host/value.h"
+#include "brick/host/value/value.h"
 
 #include <cstring>
 
-#include "brick/host/error.h"
-#include "brick/host/object.h"
+#include "brick/host/base/error.h"
+#include "brick/host/value/object.h"
 #include "tensor_refcount.h"
 
 namespace brick::host {
@@ -103,15 +103,24 @@ void Value::release() noexcept {
 
 const char* Value::kind_name() const noexcept {
   switch (kind_) {
-    case Kind::None: return "NoneType";
-    case Kind::Bool: return "bool";
-    case Kind::Int: return "int";
-    case Kind::Float: return "float";
-    case Kind::String: return "str";
-    case Kind::List: return "list";
-    case Kind::Dict: return "dict";
-    case Kind::Tensor: return "Tensor";
-    case Kind::Object: return "object";
+    case Kind::None:
+      return "NoneType";
+    case Kind::Bool:
+      return "bool";
+    case Kind::Int:
+      return "int";
+    case Kind::Float:
+      return "float";
+    case Kind::String:
+      return "str";
+    case Kind::List:
+      return "list";
+    case Kind::Dict:
+      return "dict";
+    case Kind::Tensor:
+      return "Tensor";
+    case Kind::Object:
+      return "object";
   }
   return "unknown";
 }
@@ -168,12 +177,18 @@ Value::Dict* Value::mutable_dict() {
 bool Value::is(const Value& other) const noexcept {
   if (kind_ != other.kind_) return false;
   switch (kind_) {
-    case Kind::None: return true;
-    case Kind::Bool: return b_ == other.b_;
-    case Kind::Int: return i_ == other.i_;
-    case Kind::Float: return std::memcmp(&f_, &other.f_, sizeof f_) == 0;
-    case Kind::Tensor: return tensor_ == other.tensor_;
-    default: return shared_ == other.shared_;
+    case Kind::None:
+      return true;
+    case Kind::Bool:
+      return b_ == other.b_;
+    case Kind::Int:
+      return i_ == other.i_;
+    case Kind::Float:
+      return std::memcmp(&f_, &other.f_, sizeof f_) == 0;
+    case Kind::Tensor:
+      return tensor_ == other.tensor_;
+    default:
+      return shared_ == other.shared_;
   }
 }
 
@@ -189,9 +204,12 @@ bool Value::operator==(const Value& other) const {
   }
   if (kind_ != other.kind_) return false;
   switch (kind_) {
-    case Kind::None: return true;
-    case Kind::String: return as_string() == other.as_string();
-    case Kind::List: return as_list() == other.as_list();
+    case Kind::None:
+      return true;
+    case Kind::String:
+      return as_string() == other.as_string();
+    case Kind::List:
+      return as_list() == other.as_list();
     case Kind::Dict: {
       const Dict& a = as_dict();
       const Dict& b = other.as_dict();
@@ -202,9 +220,12 @@ bool Value::operator==(const Value& other) const {
       }
       return true;
     }
-    case Kind::Tensor: return tensor_ == other.tensor_;
-    case Kind::Object: return shared_ == other.shared_;
-    default: return false;
+    case Kind::Tensor:
+      return tensor_ == other.tensor_;
+    case Kind::Object:
+      return shared_ == other.shared_;
+    default:
+      return false;
   }
 }
 

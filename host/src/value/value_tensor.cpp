@@ -2,8 +2,8 @@
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/clone.h>
 
-#include "brick/host/error.h"
-#include "brick/host/value.h"
+#include "brick/host/base/error.h"
+#include "brick/host/value/value.h"
 #include "tensor_facts.h"
 #include "tensor_refcount.h"
 
@@ -11,29 +11,39 @@ namespace brick::host {
 
 namespace detail {
 
-void tensor_incref(void* impl) noexcept {
-  c10::raw::intrusive_ptr::incref(static_cast<c10::TensorImpl*>(impl));
-}
+void tensor_incref(void* impl) noexcept { c10::raw::intrusive_ptr::incref(static_cast<c10::TensorImpl*>(impl)); }
 
-void tensor_decref(void* impl) noexcept {
-  c10::raw::intrusive_ptr::decref(static_cast<c10::TensorImpl*>(impl));
-}
+void tensor_decref(void* impl) noexcept { c10::raw::intrusive_ptr::decref(static_cast<c10::TensorImpl*>(impl)); }
 
 std::string tensor_dtype_repr(void* impl) {
   switch (c10::typeMetaToScalarType(static_cast<c10::TensorImpl*>(impl)->dtype())) {
-    case at::kFloat: return "torch.float32";
-    case at::kDouble: return "torch.float64";
-    case at::kHalf: return "torch.float16";
-    case at::kBFloat16: return "torch.bfloat16";
-    case at::kByte: return "torch.uint8";
-    case at::kChar: return "torch.int8";
-    case at::kShort: return "torch.int16";
-    case at::kInt: return "torch.int32";
-    case at::kLong: return "torch.int64";
-    case at::kBool: return "torch.bool";
-    case at::kComplexFloat: return "torch.complex64";
-    case at::kComplexDouble: return "torch.complex128";
-    default: return std::string("torch.") + c10::toString(c10::typeMetaToScalarType(static_cast<c10::TensorImpl*>(impl)->dtype()));
+    case at::kFloat:
+      return "torch.float32";
+    case at::kDouble:
+      return "torch.float64";
+    case at::kHalf:
+      return "torch.float16";
+    case at::kBFloat16:
+      return "torch.bfloat16";
+    case at::kByte:
+      return "torch.uint8";
+    case at::kChar:
+      return "torch.int8";
+    case at::kShort:
+      return "torch.int16";
+    case at::kInt:
+      return "torch.int32";
+    case at::kLong:
+      return "torch.int64";
+    case at::kBool:
+      return "torch.bool";
+    case at::kComplexFloat:
+      return "torch.complex64";
+    case at::kComplexDouble:
+      return "torch.complex128";
+    default:
+      return std::string("torch.") +
+             c10::toString(c10::typeMetaToScalarType(static_cast<c10::TensorImpl*>(impl)->dtype()));
   }
 }
 
@@ -74,7 +84,8 @@ void* Value::new_tensor_reference() const {
 
 Value Value::deep_copy() const {
   switch (kind_) {
-    case Kind::Tensor: return Value(as_tensor().clone());
+    case Kind::Tensor:
+      return Value(as_tensor().clone());
     case Kind::List: {
       List items;
       for (const Value& item : as_list()) items.push_back(item.deep_copy());
@@ -85,7 +96,8 @@ Value Value::deep_copy() const {
       for (const auto& [key, item] : as_dict()) items.emplace_back(key, item.deep_copy());
       return dict(std::move(items));
     }
-    default: return *this;  // immutable
+    default:
+      return *this;  // immutable
   }
 }
 

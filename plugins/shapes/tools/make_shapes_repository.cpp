@@ -14,19 +14,19 @@
 // rewrites an existing index to PATH (what `install` does after copying).
 // Without --core the scheduler's config.json is written from the same
 // values, so the repository is complete either way.
+#include <unistd.h>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
-#include <unistd.h>
 
-#include "brick/host/error.h"
-#include "brick/host/host.h"
-#include "brick/host/modular_repository.h"
-#include "brick/host/object.h"
-#include "brick/host/safetensors.h"
+#include "brick/host/base/error.h"
+#include "brick/host/components/modular_repository.h"
+#include "brick/host/components/safetensors.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/value/object.h"
 
 namespace fs = std::filesystem;
 using namespace brick::host;

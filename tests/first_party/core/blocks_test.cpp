@@ -16,9 +16,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "brick/host/error.h"
-#include "brick/host/progress.h"
-#include "brick/host/sequential_blocks.h"
+#include "brick/host/base/error.h"
+#include "brick/host/base/progress.h"
+#include "brick/host/blocks/sequential_blocks.h"
 #include "core_test_support.h"
 
 namespace core_test {

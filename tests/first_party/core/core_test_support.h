@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "brick/host/component_types.h"
-#include "brick/host/host.h"
-#include "brick/host/json.h"
-#include "brick/host/modular_pipeline.h"
-#include "brick/host/object.h"
+#include "brick/host/components/component_types.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/pipeline/modular_pipeline.h"
+#include "brick/host/value/json.h"
+#include "brick/host/value/object.h"
 
 namespace core_test {
 

@@ -3,7 +3,7 @@
 #include <ATen/ops/tensor.h>
 #include <gtest/gtest.h>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "core_test_support.h"
 
 namespace core_test {

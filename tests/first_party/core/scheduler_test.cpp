@@ -6,7 +6,7 @@
 #include <ATen/ops/zeros.h>
 #include <gtest/gtest.h>
 
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
 #include "core_test_support.h"
 
 namespace core_test {

@@ -22,7 +22,8 @@
 #include <limits>
 #include <vector>
 
-#include "brick/host/host.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 #include "latents_to_image_kernel.h"
 
 using brick::host::ModularPipeline;
@@ -84,8 +85,20 @@ std::pair<float, int> half_way_latent() {
 at::Tensor test_latents() {
   float inf = std::numeric_limits<float>::infinity();
   auto [tie, k] = half_way_latent();
-  std::vector<float> edges = {-1.f, 1.f, 0.f, -1.5f, 1.5f, 100.f, -100.f, inf, -inf, tie,
-                              std::nextafter(-1.f, 0.f), std::nextafter(1.f, 0.f), 1e-40f, -1e-40f};
+  std::vector<float> edges = {-1.f,
+                              1.f,
+                              0.f,
+                              -1.5f,
+                              1.5f,
+                              100.f,
+                              -100.f,
+                              inf,
+                              -inf,
+                              tie,
+                              std::nextafter(-1.f, 0.f),
+                              std::nextafter(1.f, 0.f),
+                              1e-40f,
+                              -1e-40f};
   at::Tensor sweep = at::linspace(-1.2, 1.2, 3 * 2 * 1000 - static_cast<int64_t>(edges.size()));
   return at::cat({at::tensor(edges, at::kFloat), sweep}).reshape({2, 3, 40, 25});
 }
@@ -117,8 +130,8 @@ TEST(LatentsToImage, EdgeValues) {
   float nan = std::numeric_limits<float>::quiet_NaN();
   float inf = std::numeric_limits<float>::infinity();
   std::vector<float> x = {-1.f, 1.f, 0.f, -3.f, 2.f, tie, nan, inf, -inf};
-  std::vector<uint8_t> expected = {0, 255, 128 /* 127.5, half to even */, 0, 255, static_cast<uint8_t>(k),
-                                   0 /* NaN */, 255, 0};
+  std::vector<uint8_t> expected = {
+      0, 255, 128 /* 127.5, half to even */, 0, 255, static_cast<uint8_t>(k), 0 /* NaN */, 255, 0};
   at::Tensor latents = at::tensor(x, at::kFloat).reshape({1, 1, 1, 9});
   at::Tensor images = run_block(latents);
   EXPECT_TRUE(at::equal(images, at::tensor(expected, at::kByte).reshape({1, 1, 9, 1}))) << images;

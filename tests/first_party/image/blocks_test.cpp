@@ -11,11 +11,11 @@
 #include <ATen/ops/scalar_tensor.h>
 #include <ATen/ops/zeros.h>
 
-#include <functional>
 #include <unistd.h>
+#include <functional>
 
-#include "brick/host/component_types.h"
-#include "brick/host/error.h"
+#include "brick/host/base/error.h"
+#include "brick/host/components/component_types.h"
 #include "conversions.h"
 #include "image_test_support.h"
 #include "png_write.h"
@@ -85,8 +85,8 @@ TEST(ImageBlocks, ThePluginListsItsBlocks) {
   auto plugin = host().find_plugin("image");
   ASSERT_TRUE(plugin);
   EXPECT_EQ(plugin->version(), "0.1.0");
-  for (const char* name : {"image.VaeEncoderStep", "image.Img2ImgPrepareLatentsStep", "image.SaveImagesStep",
-                           "image.LoadImageStep"}) {
+  for (const char* name :
+       {"image.VaeEncoderStep", "image.Img2ImgPrepareLatentsStep", "image.SaveImagesStep", "image.LoadImageStep"}) {
     EXPECT_NO_THROW(host().create_block(name)) << name;
   }
   // The declarations feed `doc`.
@@ -118,7 +118,8 @@ TEST(ImageBlocks, SaveImagesNamesOneOrSeveralFiles) {
   fs::path folder = dir.path() / "nested/folders";
   ASSERT_EQ(paths, (std::vector<std::string>{(folder / "brick-0.png").string(), (folder / "brick-1.png").string(),
                                              (folder / "brick-2.png").string()}));
-  EXPECT_EQ(files_in(folder), (std::vector<std::string>{"brick-0.png", "brick-1.png", "brick-2.png"}));  // no temp files
+  EXPECT_EQ(files_in(folder),
+            (std::vector<std::string>{"brick-0.png", "brick-1.png", "brick-2.png"}));  // no temp files
   ModularPipeline load = pipeline("image.LoadImageStep");
   for (int64_t i = 0; i < 3; ++i) {
     EXPECT_TRUE(at::equal(load.output({{"image_path", paths[static_cast<size_t>(i)]}}, "image").as_tensor(), three[i]));
@@ -186,9 +187,9 @@ TEST(VaeEncoderStep, EncodesTensorsResizedToHeightAndWidth) {
   }
   // A list of images makes one batch, each resized.
   at::Tensor other = random_bytes({2, 2, 3}, 5);
-  at::Tensor batch = pipe.output({{"image", Value::list({Value(hwc), Value(other)})}, {"height", 4}, {"width", 2}},
-                                 "image_latents")
-                         .as_tensor();
+  at::Tensor batch =
+      pipe.output({{"image", Value::list({Value(hwc), Value(other)})}, {"height", 4}, {"width", 2}}, "image_latents")
+          .as_tensor();
   EXPECT_EQ(batch.sizes(), (std::vector<int64_t>{2, 3, 4, 2}));
   EXPECT_TRUE(at::allclose(batch[0], expected[0], 0, 1e-6));
 }
@@ -244,27 +245,26 @@ TEST(Img2ImgPrepareLatentsStep, SameSeedSameLatents) {
   at::Tensor image_latents = at::rand({2, 3, 4, 4}, at::detail::createCPUGenerator(8));
   auto run = [&](int seed) {
     return pipe
-        .output({{"image_latents", Value(image_latents)}, {"latent_timestep", 999.0}, {"seed", seed}, {"batch_size", 2}},
-                "latents")
+        .output(
+            {{"image_latents", Value(image_latents)}, {"latent_timestep", 999.0}, {"seed", seed}, {"batch_size", 2}},
+            "latents")
         .as_tensor();
   };
   EXPECT_TRUE(at::equal(run(3), run(3)));
   EXPECT_FALSE(at::equal(run(3), run(4)));
   // A batch of images per prompt, repeated as torch.cat([latents] * k): image order kept.
-  at::Tensor four = pipe.output({{"image_latents", Value(image_latents)},
-                                 {"latent_timestep", 0.0},
-                                 {"batch_size", 4}},
-                                "latents")
-                        .as_tensor();
+  at::Tensor four =
+      pipe.output({{"image_latents", Value(image_latents)}, {"latent_timestep", 0.0}, {"batch_size", 4}}, "latents")
+          .as_tensor();
   EXPECT_TRUE(at::equal(four, at::cat({image_latents, image_latents}, 0)));
 }
 
 TEST(Img2ImgPrepareLatentsStep, TakesTheTimestepAsATensorToo) {
   ModularPipeline pipe = img2img();
   at::Tensor image_latents = at::zeros({1, 3, 2, 2});
-  at::Tensor a = pipe.output({{"image_latents", Value(image_latents)}, {"latent_timestep", 250.0}, {"batch_size", 1}},
-                             "latents")
-                     .as_tensor();
+  at::Tensor a =
+      pipe.output({{"image_latents", Value(image_latents)}, {"latent_timestep", 250.0}, {"batch_size", 1}}, "latents")
+          .as_tensor();
   at::Tensor b = pipe.output({{"image_latents", Value(image_latents)},
                               {"latent_timestep", Value(at::scalar_tensor(250.0).reshape({1}))},
                               {"batch_size", 1}},

@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "brick/host/host.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 
 namespace image_test {
 

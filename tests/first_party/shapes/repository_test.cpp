@@ -7,10 +7,10 @@
 
 #include <ATen/ops/equal.h>
 
-#include "brick/host/json.h"
-#include "brick/host/modular_pipeline.h"
-#include "brick/host/modular_repository.h"
-#include "brick/host/safetensors.h"
+#include "brick/host/components/modular_repository.h"
+#include "brick/host/components/safetensors.h"
+#include "brick/host/pipeline/modular_pipeline.h"
+#include "brick/host/value/json.h"
 #include "shapes_test_support.h"
 
 using namespace shapes_test;

@@ -11,10 +11,10 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "brick/host/component_types.h"
-#include "brick/host/host.h"
-#include "brick/host/object.h"
-#include "brick/host/value.h"
+#include "brick/host/components/component_types.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/value/object.h"
+#include "brick/host/value/value.h"
 
 namespace shapes_test {
 

@@ -4,7 +4,7 @@
 #include <ATen/ops/equal.h>
 #include <ATen/ops/rand.h>
 
-#include "brick/host/modular_pipeline.h"
+#include "brick/host/pipeline/modular_pipeline.h"
 #include "shapes_test_support.h"
 
 using namespace shapes_test;

@@ -9,9 +9,9 @@
 #include <random>
 #include <string>
 
-#include "brick/host/host.h"
-#include "brick/host/modular_pipeline.h"
-#include "brick/host/pipeline_file.h"
+#include "brick/host/loader/host.h"
+#include "brick/host/pipeline/modular_pipeline.h"
+#include "brick/host/pipeline/pipeline_file.h"
 
 namespace brick::test {
 

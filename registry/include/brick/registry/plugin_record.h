@@ -1,7 +1,7 @@
 // What the registry knows about one plugin file without loading it: the
 // plain record the metadata cache keeps and the scanner reports. Block
 // declarations are kept as JSON text (docs/registry.md gives the schema); the
-// host converts them into its params (brick/host/registry.h), so this layer
+// host converts them into its params (brick/host/loader/registry.h), so this layer
 // needs neither host headers nor LibTorch.
 #pragma once
 

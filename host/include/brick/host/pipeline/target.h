@@ -1,0 +1,44 @@
+// Target: what a host runs, documents or draws when a user names it: one
+// block ("plugin.Block") or a pipeline file, with a Host that finds the
+// plugins it needs (the brick command's run, doc, graph; a custom host's
+// "open this"). For a pipeline made in C++ there is nothing to open.
+//
+//   Target target = open_target("pipelines/text2image.json", PluginSearch{});
+//   ModularPipeline pipe = target.init_pipeline();
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "brick/host/loader/host.h"
+#include "brick/host/loader/plugin_search.h"
+#include "brick/host/pipeline/modular_pipeline.h"
+#include "brick/host/pipeline/pipeline_file.h"
+
+namespace brick::host {
+
+struct Target {
+  std::unique_ptr<Host> host = std::make_unique<Host>();
+  std::optional<PipelineFile> file;  // when the target is a file
+  std::string block;                 // when it is plugin.Block
+
+  // A pipeline over the target, pruned to `workflow` when one is named.
+  ModularPipeline init_pipeline(const std::string& workflow = {}) const;
+  // The target's blocks (pruned likewise).
+  BlockPtr blocks(const std::string& workflow = {}) const;
+};
+
+// Whether `target` names a pipeline file (ends in .json, or is a file).
+bool is_pipeline_file(const std::string& target);
+
+// A file path (anything ending in .json, or an existing file) or a block
+// name. The plugins come from the registry over the file's plugin folders
+// and the search path: a library is opened on the first use of one of its
+// blocks, so only the plugins the target uses are loaded. A file's
+// "requires" are checked against the versions found (an Error listing every
+// unmet one). `lock`, when given, is a lock file: a plugin it lists whose
+// content changed is refused.
+Target open_target(const std::string& target, const PluginSearch& search, const std::string& lock = {});
+
+}  // namespace brick::host

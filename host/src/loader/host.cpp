@@ -1,0 +1,231 @@
+#include "brick/host/loader/host.h"
+
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+#include "brick/host/components/component_types.h"
+#include "brick/host/loader/registry.h"
+#include "brick/registry/content_hash.h"
+#include "brick/registry/error.h"
+#include "brick/registry/search_path.h"
+
+#include <algorithm>
+
+namespace brick::host {
+
+std::shared_ptr<Plugin> Host::load_plugin(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+  if (ec) canonical = path;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& plugin : plugins_) {
+      if (plugin->path() == canonical) return plugin;
+    }
+  }
+  // Under a lock file, a plugin the registry knows is checked before its
+  // library is opened; an unknown one right after.
+  std::string known_name;
+  bool locked = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    locked = lock_.has_value();
+    for (const auto& record : known_) {
+      if (record.path == canonical) known_name = record.name;
+    }
+  }
+  if (locked && !known_name.empty()) check_lock(canonical, known_name);
+  std::shared_ptr<Plugin> plugin = Plugin::load(canonical);
+  if (locked && known_name != plugin->name()) check_lock(canonical, plugin->name());
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& other : plugins_) {
+    if (other->path() == canonical) return other;  // another thread loaded it meanwhile
+    if (other->name() == plugin->name()) {
+      throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, canonical.string(),
+                            "cannot load plugin " + canonical.string() + ": the name '" + plugin->name() +
+                                "' is already taken by " + other->path().string());
+    }
+  }
+  plugins_.push_back(plugin);
+  return plugin;
+}
+
+std::vector<LoadFailure> Host::load_plugins(const std::vector<std::filesystem::path>& paths) {
+  std::vector<std::filesystem::path> files;
+  std::vector<LoadFailure> failures;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      for (auto& file : registry::plugin_files(path)) files.push_back(std::move(file));
+    } else {
+      files.push_back(path);
+    }
+  }
+  for (const auto& file : files) {
+    try {
+      load_plugin(file);
+    } catch (const PluginLoadError& e) {
+      log_warning(e.what());
+      failures.push_back(LoadFailure{file, e.status(), e.what()});
+    }
+  }
+  return failures;
+}
+
+std::vector<std::shared_ptr<Plugin>> Host::plugins() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return plugins_;
+}
+
+std::shared_ptr<Plugin> Host::find_plugin(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& plugin : plugins_) {
+    if (plugin->name() == name) return plugin;
+  }
+  return nullptr;
+}
+
+namespace {
+[[noreturn]] void unknown_block(std::string_view qualified_name, const std::vector<std::string>& names,
+                                bool registry_known) {
+  // "plugin (A, B); other (C)"
+  std::string known, plugin;
+  for (const std::string& name : names) {
+    size_t dot = name.find('.');
+    std::string this_plugin = name.substr(0, dot);
+    if (this_plugin != plugin) {
+      if (!known.empty()) known += "); ";
+      known += this_plugin + " (";
+      plugin = this_plugin;
+    } else {
+      known += ", ";
+    }
+    known += name.substr(dot + 1);
+  }
+  if (!known.empty()) known += ")";
+  std::string message = "unknown block '";
+  message += qualified_name;
+  message += "' (blocks are named plugin.Block); ";
+  if (known.empty()) {
+    message += "no plugins are loaded";
+  } else {
+    message += registry_known ? "loaded or known: " : "loaded: ";
+    message += known;
+  }
+  throw Error(BRICK_ERR_NOT_FOUND, message);
+}
+}  // namespace
+
+const BlockClass& Host::block_class(std::string_view qualified_name) const {
+  size_t dot = qualified_name.find('.');
+  if (dot != std::string_view::npos) {
+    std::string_view plugin_name = qualified_name.substr(0, dot);
+    auto plugin = find_plugin(plugin_name);
+    if (!plugin) plugin = load_known(plugin_name);
+    if (plugin) {
+      if (const BlockClass* cls = plugin->find_block_class(qualified_name.substr(dot + 1))) return *cls;
+    }
+  }
+  bool registry_known;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    registry_known = !known_.empty();
+  }
+  unknown_block(qualified_name, block_names(), registry_known);
+}
+
+BlockPtr Host::create_block(std::string_view qualified_name, const Value& config) const {
+  return block_class(qualified_name).create(config, this);
+}
+
+void Host::use_registry(const registry::Registry& registry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  known_ = registry.plugins();
+}
+
+void Host::use_lock(registry::LockFile lock_file) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  lock_ = std::move(lock_file);
+}
+
+void Host::check_lock(const std::filesystem::path& file, const std::string& name) const {
+  std::string hash;
+  try {
+    hash = registry::hash_text(registry::file_content_hash(file));
+  } catch (const registry::RegistryError& e) {
+    throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, file.string(), e.what());
+  }
+  std::string refusal;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (lock_) refusal = lock_->check(name, hash, file);
+  }
+  if (!refusal.empty()) {
+    throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, file.string(), "cannot load plugin " + file.string() + ": " + refusal);
+  }
+}
+
+const registry::PluginRecord* Host::known_plugin(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& record : known_) {
+    if (record.name == name) return &record;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<Plugin> Host::load_known(std::string_view plugin_name) const {
+  const registry::PluginRecord* record = known_plugin(plugin_name);
+  if (!record) return nullptr;
+  // Loading on first use changes what is loaded, not which blocks this host
+  // offers: logically const.
+  std::shared_ptr<Plugin> plugin = const_cast<Host*>(this)->load_plugin(record->path);
+  if (plugin->name() != record->name) {
+    throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, record->path.string(),
+                          "plugin file " + record->path.string() + " was registered as '" + record->name +
+                              "' but now calls itself '" + plugin->name() + "'; it changed since it was scanned");
+  }
+  return plugin;
+}
+
+std::vector<std::string> Host::block_names() const {
+  std::vector<std::string> names;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& plugin : plugins_) {
+    for (const BlockClass& cls : plugin->block_classes()) names.push_back(cls.qualified_name());
+  }
+  for (const auto& record : known_) {
+    bool loaded = false;
+    for (const auto& plugin : plugins_) loaded = loaded || plugin->name() == record.name;
+    if (loaded) continue;
+    for (const auto& block : record.blocks) names.push_back(record.name + "." + block.name);
+  }
+  return names;
+}
+
+BlockPtr Host::describe_block(std::string_view qualified_name) const {
+  size_t dot = qualified_name.find('.');
+  if (dot != std::string_view::npos) {
+    std::string_view plugin_name = qualified_name.substr(0, dot);
+    if (!find_plugin(plugin_name)) {
+      if (const registry::PluginRecord* record = known_plugin(plugin_name)) {
+        if (const registry::BlockRecord* block = record->find_block(qualified_name.substr(dot + 1))) {
+          // Without a cached declaration (the scanner could not make the
+          // block alone, e.g. a composite of other plugins' blocks), the
+          // real block answers.
+          if (!block->declaration_json.empty()) {
+            return declared_block(block->declaration_json, std::string(qualified_name), block->doc);
+          }
+        }
+      }
+    }
+  }
+  return create_block(qualified_name);
+}
+
+// The built-in component types plus those the loaded plugins export.
+std::shared_ptr<const ComponentTypes> Host::component_types() const {
+  auto types = std::make_shared<ComponentTypes>(ComponentTypes::builtin());
+  for (const std::shared_ptr<Plugin>& plugin : plugins()) plugin->add_component_types(*types);
+  return types;
+}
+
+}  // namespace brick::host

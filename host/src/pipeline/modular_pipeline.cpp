@@ -1,0 +1,124 @@
+#include "brick/host/pipeline/modular_pipeline.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include "brick/host/components/components_manager.h"
+#include "brick/host/params/component_spec.h"
+#include "brick/host/pipeline/spec_merge.h"
+#include "brick/host/value/object.h"
+
+#include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
+
+namespace brick::host {
+
+// A member of the blocks, defined here because it makes a pipeline: blocks/
+// sits below pipeline/ and never includes it.
+ModularPipeline ModularPipelineBlocks::init_pipeline() const { return ModularPipeline(clone()); }
+
+ModularPipeline::ModularPipeline(std::unique_ptr<ModularPipelineBlocks> blocks, PipelineOptions options)
+    : blocks_(std::move(blocks)), options_(std::move(options)) {
+  if (!blocks_) throw Error(BRICK_ERR_INVALID_ARGUMENT, "ModularPipeline needs blocks");
+  if (!options_.component_types) {
+    options_.component_types = std::make_shared<const ComponentTypes>(ComponentTypes::builtin());
+  }
+  const SpecConflicts conflicts = options_.strict_specs ? SpecConflicts::Error : SpecConflicts::Warn;
+  component_specs_ = merge_component_specs(declared_components(*blocks_), conflicts);
+  config_specs_ = merge_config_specs(declared_configs(*blocks_), conflicts);
+  // Pipeline configs start at the defaults their blocks declare.
+  for (const ConfigSpec& spec : config_specs_) components_.set_config(spec.name, spec.default_value);
+  if (options_.components_manager) {
+    std::weak_ptr<ComponentsManager> manager = options_.components_manager;
+    components_.set_use_hook([manager](const Value& component) {
+      if (auto shared = manager.lock()) shared->prepare_for_use(component);
+    });
+  }
+  create_components();
+}
+
+ModularPipeline::~ModularPipeline() = default;
+ModularPipeline::ModularPipeline(ModularPipeline&&) noexcept = default;
+ModularPipeline& ModularPipeline::operator=(ModularPipeline&&) noexcept = default;
+
+// The rest of the component handling: host/src/components/pipeline_components.cpp.
+void ModularPipeline::create_components() {
+  // from_config components are created now; from_pretrained ones are
+  // registered as None and loaded lazily (load_components).
+  for (const ComponentSpec& spec : component_specs_) {
+    if (components_.get(spec.name) && !components_.get(spec.name)->is_none()) continue;
+    if (spec.default_creation_method != CreationMethod::FromConfig) {
+      components_.set(spec.name, Value());
+      continue;
+    }
+    try {
+      register_component(spec.name, Value(options_.component_types->create(spec)));
+    } catch (const Error& e) {
+      // brick goes on where diffusers would raise: the block that needs the
+      // component reports it missing, and the others still run.
+      log_warning("Failed to create " + spec.name + ": " + e.what());
+      components_.set(spec.name, Value());
+    }
+  }
+}
+
+PipelineState ModularPipeline::operator()(const Kwargs& kwargs, const PipelineState* state) {
+  PipelineState run_state = state ? state->deep_copy() : PipelineState();
+  Kwargs passed = kwargs;
+  auto take = [&passed](std::string_view key, Value* out) {
+    for (auto it = passed.begin(); it != passed.end(); ++it) {
+      if (it->first == key) {
+        *out = std::move(it->second);
+        passed.erase(it);
+        return true;
+      }
+    }
+    return false;
+  };
+
+  // Seed every top-level input: a passed value, else a passed kwargs dict for
+  // its kwargs_type, else (when the state lacks it) the default.
+  for (const InputParam& param : blocks_->inputs()) {
+    Value value;
+    if (param.name && take(*param.name, &value)) {
+      run_state.set(*param.name, std::move(value), param.kwargs_type);
+    } else if (!param.kwargs_type.empty() && take(param.kwargs_type, &value)) {
+      if (value.kind() != Value::Kind::Dict) {
+        throw Error(BRICK_ERR_TYPE_MISMATCH,
+                    "input '" + param.kwargs_type + "' must be a dict of values to tag, got " + value.kind_name());
+      }
+      for (const auto& [key, item] : value.as_dict()) run_state.set(key, item, param.kwargs_type);
+    } else if (param.name && !run_state.contains(*param.name)) {
+      run_state.set(*param.name, param.default_value, param.kwargs_type);
+    }
+  }
+
+  if (!passed.empty()) {
+    // Python: f"Unexpected input '{passed_kwargs.keys()}' provided. ..."
+    Value::List keys;
+    for (const auto& entry : passed) keys.emplace_back(entry.first);
+    log_warning("Unexpected input 'dict_keys(" + Value::list(std::move(keys)).repr() +
+                ")' provided. This input will be ignored.");
+  }
+
+  try {
+    (*blocks_)(components_, run_state);
+  } catch (const std::exception&) {
+    // diffusers logs this at error level; brick's exception already names
+    // the block, so the line only helps when debugging.
+    log(LogLevel::Debug, "brick", "Error in block: (" + blocks_->class_name() + "):");
+    throw;
+  }
+  return run_state;
+}
+
+Value ModularPipeline::output(const Kwargs& kwargs, std::string_view name, const PipelineState* state) {
+  return (*this)(kwargs, state).get(name);
+}
+
+Value::Dict ModularPipeline::outputs(const Kwargs& kwargs, const std::vector<std::string>& names,
+                                     const PipelineState* state) {
+  return (*this)(kwargs, state).get(names);
+}
+
+}  // namespace brick::host

@@ -1,0 +1,71 @@
+#include "brick/host/pipeline/target.h"
+
+#include <filesystem>
+#include <map>
+
+#include "brick/host/base/error.h"
+#include "brick/registry/lock_file.h"
+#include "brick/registry/version_requirement.h"
+
+namespace brick::host {
+
+bool is_pipeline_file(const std::string& target) {
+  std::error_code ec;
+  return (target.size() > 5 && target.compare(target.size() - 5, 5, ".json") == 0) ||
+         std::filesystem::is_regular_file(target, ec);
+}
+
+Target open_target(const std::string& target, const PluginSearch& search, const std::string& lock) {
+  Target t;
+  if (!lock.empty()) t.host->use_lock(registry::LockFile::read(lock));
+  if (is_pipeline_file(target)) {
+    t.file = PipelineFile::read(target);
+    // The file's own plugin folders first, then the search path. The host
+    // knows every plugin found from the registry and opens a library when
+    // a block of it (or a composite's sub-block) is first made.
+    PluginSearch with_file = search;
+    with_file.dirs.insert(with_file.dirs.begin(), t.file->plugin_dirs().begin(), t.file->plugin_dirs().end());
+    registry::Registry registry = with_file.open_registry();
+    t.host->use_registry(registry);
+    std::map<std::string, std::string> requirements(t.file->requirements().begin(), t.file->requirements().end());
+    std::vector<std::string> unmet = registry::check_version_requirements(requirements, registry.versions());
+    if (!unmet.empty()) {
+      std::string message = t.file->origin() + ": the plugins found do not meet its requirements:";
+      for (const std::string& u : unmet) message += "\n  " + u;
+      throw Error(BRICK_ERR_NOT_FOUND, message);
+    }
+    // A plugin the registry could not scan (no scanner) is loaded directly.
+    for (const std::string& name : t.file->plugin_names()) {
+      if (!t.host->known_plugin(name)) {
+        with_file.load_all(*t.host);
+        break;
+      }
+    }
+    return t;
+  }
+  size_t dot = target.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT,
+                "expected a block named plugin.Block or a pipeline file (.json), got '" + target + "'");
+  }
+  // Only the plugin of the block is opened. A plugin the registry could
+  // not scan is looked for directly.
+  std::string plugin_name = target.substr(0, dot);
+  registry::Registry registry = search.open_registry();
+  t.host->use_registry(registry);
+  if (!t.host->known_plugin(plugin_name)) search.load_for(*t.host, plugin_name);
+  t.block = target;
+  return t;
+}
+
+BlockPtr Target::blocks(const std::string& workflow) const {
+  BlockPtr blocks = file ? file->build_blocks(*host) : host->create_block(block);
+  return workflow.empty() ? std::move(blocks) : blocks->get_workflow(workflow);
+}
+
+ModularPipeline Target::init_pipeline(const std::string& workflow) const {
+  if (file) return file->init_pipeline(*host, workflow);
+  return ModularPipeline(blocks(workflow));
+}
+
+}  // namespace brick::host
