@@ -23,9 +23,9 @@ ProgressSink set_progress_sink(ProgressSink sink) {
   return previous;
 }
 
-void report_progress(std::string_view source, int64_t done, int64_t total) {
+void report_progress(const ProgressRecord& record) {
   std::lock_guard<std::mutex> lock(sink_mutex());
-  if (current_sink()) current_sink()(ProgressRecord{source, done, total});
+  if (current_sink()) current_sink()(record);
 }
 
 }  // namespace brick::host

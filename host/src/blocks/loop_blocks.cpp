@@ -6,6 +6,7 @@
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
 #include "brick/host/blocks/combine.h"
+#include "brick/host/blocks/run_context.h"
 
 namespace brick::host {
 
@@ -109,6 +110,7 @@ std::string LoopSequentialPipelineBlocks::repr() const {
 }
 
 void LoopSequentialPipelineBlocks::loop_step(Components& components, BlockState& block_state, const Value& args) {
+  throw_if_cancelled();
   for (const auto& e : sub_blocks_) {
     try {
       e.block->loop_call(components, block_state, args);
@@ -118,6 +120,7 @@ void LoopSequentialPipelineBlocks::loop_step(Components& components, BlockState&
       throw;
     }
   }
+  notify_step_end(StepEnd{*this, args, components, block_state});
 }
 
 }  // namespace brick::host

@@ -8,6 +8,7 @@
 #include "brick/host/blocks/combine.h"
 #include "brick/host/blocks/conditional_blocks.h"
 #include "brick/host/blocks/loop_blocks.h"
+#include "brick/host/blocks/run_context.h"
 #include "brick/host/params/doc_string.h"
 
 namespace brick::host {
@@ -191,6 +192,7 @@ BlockPtr SequentialPipelineBlocks::get_workflow(std::string_view workflow_name) 
 
 void SequentialPipelineBlocks::operator()(Components& components, PipelineState& state) {
   for (const auto& e : sub_blocks_) {
+    throw_if_cancelled();
     try {
       (*e.block)(components, state);
     } catch (const std::exception& error) {

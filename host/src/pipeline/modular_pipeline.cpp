@@ -1,6 +1,7 @@
 #include "brick/host/pipeline/modular_pipeline.h"
 
 #include <algorithm>
+#include <atomic>
 #include <system_error>
 
 #include "brick/host/components/components_manager.h"
@@ -63,6 +64,14 @@ void ModularPipeline::create_components() {
 }
 
 PipelineState ModularPipeline::operator()(const Kwargs& kwargs, const PipelineState* state) {
+  return run(kwargs, RunOptions{}, state);
+}
+
+PipelineState ModularPipeline::run(const Kwargs& kwargs, RunOptions options, const PipelineState* state) {
+  static std::atomic<uint64_t> runs{0};
+  if (options.run_id.empty()) options.run_id = "run-" + std::to_string(++runs);
+  RunScope scope(options);
+  throw_if_cancelled();
   PipelineState run_state = state ? state->deep_copy() : PipelineState();
   Kwargs passed = kwargs;
   auto take = [&passed](std::string_view key, Value* out) {

@@ -4,7 +4,7 @@
 
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
-#include "brick/host/base/progress.h"
+#include "brick/host/blocks/run_context.h"
 #include "brick/host/blocks/loop_blocks.h"
 #include "brick/host/plugin/plugin.h"
 #include "brick/host/value/object.h"
@@ -398,7 +398,7 @@ brick_value api_loop_args(brick_ctx* ctx) { return ctx && ctx->loop_args ? handl
 void api_progress(brick_ctx* ctx, int64_t done, int64_t total) {
   try {
     std::string_view source = ctx && ctx->plugin ? std::string_view(ctx->plugin->name()) : "plugin";
-    report_progress(source, done, total);
+    report_run_progress(source, done, total);
   } catch (...) {
   }
 }

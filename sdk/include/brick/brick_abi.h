@@ -85,6 +85,7 @@ typedef int32_t brick_status;
 #define BRICK_ERR_BLOCK_FAILED 0x10 /* the block raised an error */
 #define BRICK_ERR_OUT_OF_MEMORY 0x11
 #define BRICK_ERR_INTERNAL 0x12
+#define BRICK_ERR_CANCELLED 0x13 /* 1.2: the run was cancelled; loop_step returns it, pass it on */
 /* 0x20-0x2f: loading. */
 #define BRICK_ERR_ABI_MISMATCH 0x20
 #define BRICK_ERR_BAD_PLUGIN 0x21
@@ -103,6 +104,7 @@ static inline const char* brick_status_name(brick_status status) {
     case BRICK_ERR_BLOCK_FAILED: return "block failed";
     case BRICK_ERR_OUT_OF_MEMORY: return "out of memory";
     case BRICK_ERR_INTERNAL: return "internal error";
+    case BRICK_ERR_CANCELLED: return "cancelled";
     case BRICK_ERR_ABI_MISMATCH: return "ABI mismatch";
     case BRICK_ERR_BAD_PLUGIN: return "bad plugin";
     default: return "unknown status";

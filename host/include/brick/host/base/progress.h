@@ -14,12 +14,14 @@ struct ProgressRecord {
   std::string_view source;  // the reporting plugin's name, or "brick"
   int64_t done;
   int64_t total;
+  std::string_view run_id;  // the run it belongs to (RunOptions::run_id); "" outside a run
 };
 
 using ProgressSink = std::function<void(const ProgressRecord&)>;
 
 // Replaces the sink; returns the previous one.
 ProgressSink set_progress_sink(ProgressSink sink);
-void report_progress(std::string_view source, int64_t done, int64_t total);
+// Sends a report to the process's sink (a run's own sink: RunOptions::progress).
+void report_progress(const ProgressRecord& record);
 
 }  // namespace brick::host

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "brick/host/blocks/blocks.h"
+#include "brick/host/blocks/run_context.h"
 #include "brick/host/components/component_types.h"
 #include "brick/host/components/components.h"
 #include "brick/host/components/modular_repository.h"
@@ -94,6 +95,9 @@ class ModularPipeline {
 
   // __call__(state, **kwargs): the resulting state.
   PipelineState operator()(const Kwargs& kwargs = {}, const PipelineState* state = nullptr);
+  // The same with the run's options (blocks/run_context.h): its id, its own
+  // progress sink, a step-end callback, a cancellation flag.
+  PipelineState run(const Kwargs& kwargs, RunOptions options, const PipelineState* state = nullptr);
   // __call__(output="name"): one value of the resulting state (None if absent).
   Value output(const Kwargs& kwargs, std::string_view name, const PipelineState* state = nullptr);
   // __call__(output=[...]): {name: value}, None for absent names.
