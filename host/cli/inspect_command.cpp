@@ -43,7 +43,14 @@ void print_plugin(const registry::PluginRecord& p, const host::Host& host) {
             << "\n";
   if (!p.description.empty()) std::cout << "  description: " << p.description << "\n";
   if (!p.hash.empty()) std::cout << "  hash:        " << p.hash << "\n";
+  std::vector<std::pair<std::string, std::string>> types = host::component_types_of(p);
   std::cout << "  blocks:      " << p.blocks.size() << "\n";
+  if (!types.empty()) {
+    std::cout << "  component types:\n";
+    for (const auto& [name, description] : types) {
+      std::cout << "    " << std::left << std::setw(40) << name << " " << description << "\n";
+    }
+  }
   for (const registry::BlockRecord& b : p.blocks) {
     std::string name = p.name + "." + b.name;
     std::cout << "\n" << name << "\n\n" << block_doc(host, name) << "\n";
@@ -129,6 +136,10 @@ int print_block(const registry::Registry::BlockMatch& match, const host::Host& h
 int inspect_command(const InspectOptions& options) {
   host::Host host;
   std::error_code ec;
+  if (options.plugin.size() > 5 && options.plugin.ends_with(".json")) {
+    throw UsageError("'" + options.plugin + "' is a pipeline file; inspect shows plugins and blocks: brick doc " +
+                     options.plugin + " prints its doc, brick graph its blocks");
+  }
   if (!options.plugin.empty() && std::filesystem::is_regular_file(options.plugin, ec)) {
     // A file: loaded here, to show exactly what this host makes of it.
     std::shared_ptr<host::Plugin> plugin = host.load_plugin(options.plugin);

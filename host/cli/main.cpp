@@ -4,10 +4,13 @@
 #include <iostream>
 
 #include "brick/host/base/error.h"
+#include "brick/host/base/log.h"
 #include "commands.h"
 
 namespace {
 
+// Every flag means one thing in every subcommand: -o is a file written,
+// -p a plugin file, -P a plugin folder, -w a workflow, -d a device.
 void add_search_options(CLI::App* command, brick::host::PluginSearch& search) {
   command->add_option("-p,--plugin", search.files, "A plugin file to load (repeatable)")
       ->check(CLI::ExistingFile)
@@ -18,6 +21,9 @@ void add_search_options(CLI::App* command, brick::host::PluginSearch& search) {
       ->allow_extra_args(false);
 }
 
+const char* kTarget =
+    "A block named plugin.Block, a pipeline file (.json), or an installed pipeline's name (brick list)";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -26,32 +32,55 @@ int main(int argc, char** argv) {
                                         std::to_string(BRICK_ABI_VERSION_MAJOR) + "." +
                                         std::to_string(BRICK_ABI_VERSION_MINOR) + ")");
   app.require_subcommand(1);
+  int verbose = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbose, "Show debug messages too (BRICK_LOG_LEVEL=debug)");
+  app.add_flag("-q,--quiet", quiet, "Show errors only (BRICK_LOG_LEVEL=error)");
 
   brick::cli::InspectOptions inspect;
   CLI::App* inspect_cmd = app.add_subcommand(
       "inspect",
-      "List every plugin and block found, or print a plugin's metadata and its blocks' docs, or one block's doc");
+      "List every plugin and block found, or print a plugin's metadata, component types and its blocks' docs, or one "
+      "block's doc");
   inspect_cmd->add_option("NAME", inspect.plugin,
                           "A plugin file, a plugin's name, or a block (plugin.Block or Block); none: everything");
   inspect_cmd->add_flag("--json", inspect.json, "Print JSON");
   inspect_cmd->add_flag("--bad", inspect.bad, "List the plugin files remembered as bad, and why");
   add_search_options(inspect_cmd, inspect.search);
 
-  brick::cli::RunOptions run;
+  brick::cli::ListOptions list;
+  CLI::App* list_cmd =
+      app.add_subcommand("list", "List the installed pipelines, every block and every component type found");
+  list_cmd->add_flag("--json", list.json, "Print JSON");
+  add_search_options(list_cmd, list.search);
+
+  brick::cli::RunArguments run;
   CLI::App* run_cmd = app.add_subcommand(
       "run",
-      "Run a block or a pipeline file with inputs given as NAME=VALUE and print its outputs.\n"
-      "VALUE is JSON (3, 0.5, true, [1, 2], \"text\"), tensor(<JSON list>[, dtype]), or plain text.\n"
-      "NAME may also be one of the pipeline's components, VALUE then a component type\n"
-      "(scheduler=DDIMScheduler: created from the current component's config).");
-  run_cmd->add_option("TARGET", run.target, "A block named plugin.Block, or a pipeline file (.json)")->required();
+      "Run a block or a pipeline with inputs given as NAME=VALUE and print its outputs.\n"
+      "VALUE is read by the type the input declares (str stays text; int, float, bool, list, dict);\n"
+      "tensor(<JSON list>[, dtype]) is a tensor. NAME may also be one of the pipeline's components,\n"
+      "VALUE then a component type (scheduler=DDIMScheduler: created from the current component's config).");
+  run_cmd->add_option("TARGET", run.target, kTarget)->required();
   run_cmd->add_option("INPUTS", run.assignments, "Inputs as NAME=VALUE");
-  run_cmd
-      ->add_option("-o,--output", run.outputs, "A state value to print (repeatable; default: the pipeline's outputs)")
+  run_cmd->add_option("-o,--output", run.output_file, "The file to write (the pipeline's `output` input)")
       ->allow_extra_args(false);
-  run_cmd->add_option("-w,--workflow", run.workflow, "Run only the blocks of this workflow")->allow_extra_args(false);
+  run_cmd->add_option("--show", run.show, "A state value to print (repeatable; default: the pipeline's outputs)")
+      ->allow_extra_args(false);
   run_cmd->add_flag("--state", run.print_state, "Print the whole pipeline state instead");
+  run_cmd->add_flag("--json", run.json, "Print the outputs as one JSON object (tensors as {tensor, dtype, shape})");
+  run_cmd->add_option("-w,--workflow", run.workflow, "Run only the blocks of this workflow")->allow_extra_args(false);
   run_cmd->add_option("-d,--device", run.device, "Where blocks run and components live: cpu (default), cuda, cuda:N")
+      ->allow_extra_args(false);
+  run_cmd
+      ->add_option("--component", run.components,
+                   "NAME=JSON: change a component's config, e.g. scheduler='{\"clip_sample\": false}' (repeatable)")
+      ->allow_extra_args(false);
+  run_cmd->add_flag("--allow-unknown", run.allow_unknown, "Pass inputs no block declares instead of refusing them");
+  run_cmd
+      ->add_option("--preview-every", run.preview_every,
+                   "Write the image decoded so far every N loop steps (NAME-stepK.png beside the output)")
+      ->check(CLI::PositiveNumber)
       ->allow_extra_args(false);
   run_cmd
       ->add_option("--lock", run.lock,
@@ -70,8 +99,9 @@ int main(int argc, char** argv) {
   add_search_options(lock_cmd, lock.search);
 
   brick::cli::DocOptions doc;
-  CLI::App* doc_cmd = app.add_subcommand("doc", "Print the doc of a block or a pipeline file (diffusers' `doc`)");
-  doc_cmd->add_option("TARGET", doc.target, "A block named plugin.Block, or a pipeline file (.json)")->required();
+  CLI::App* doc_cmd = app.add_subcommand(
+      "doc", "Print the doc of a block or a pipeline (diffusers' `doc`), and the inputs a pipeline file sets");
+  doc_cmd->add_option("TARGET", doc.target, kTarget)->required();
   doc_cmd->add_option("-w,--workflow", doc.workflow, "The doc of this workflow's blocks")->allow_extra_args(false);
   doc_cmd->add_flag("--repr", doc.repr, "Print the blocks' repr (their structure) instead");
   add_search_options(doc_cmd, doc.search);
@@ -79,7 +109,7 @@ int main(int argc, char** argv) {
   brick::cli::GraphOptions graph;
   CLI::App* graph_cmd = app.add_subcommand(
       "graph", "Write the block graph with the values flowing between blocks, as Graphviz DOT or Mermaid");
-  graph_cmd->add_option("TARGET", graph.target, "A block named plugin.Block, or a pipeline file (.json)")->required();
+  graph_cmd->add_option("TARGET", graph.target, kTarget)->required();
   graph_cmd->add_option("-f,--format", graph.format, "dot (default) or mermaid")
       ->check(CLI::IsMember({"dot", "mermaid"}))
       ->allow_extra_args(false);
@@ -93,13 +123,19 @@ int main(int argc, char** argv) {
     // --help and --version exit 0; a usage error exits 2, whatever CLI11's code.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (quiet) brick::host::set_log_level(brick::host::LogLevel::Error);
+  if (verbose) brick::host::set_log_level(brick::host::LogLevel::Debug);
 
   try {
     if (*inspect_cmd) return brick::cli::inspect_command(inspect);
+    if (*list_cmd) return brick::cli::list_command(list);
     if (*run_cmd) return brick::cli::run_command(run);
     if (*doc_cmd) return brick::cli::doc_command(doc);
     if (*graph_cmd) return brick::cli::graph_command(graph);
     if (*lock_cmd) return brick::cli::lock_command(lock);
+  } catch (const brick::cli::UsageError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -15,7 +15,7 @@ namespace {
 const char* const kName = "DDIMScheduler";
 }
 
-DDIMScheduler::DDIMScheduler(brick::ValueRef config_value) {
+DDIMScheduler::DDIMScheduler(brick::ValueRef config_value) : created_from_(copy_dict(config_value)) {
   DictReader c(config_value, std::string(kName) + " config");
   betas_config_ = schedule::BetaSchedule::read(c);
   clip_sample_ = c.get_bool("clip_sample", clip_sample_);
@@ -151,7 +151,7 @@ brick::Value DDIMScheduler::call(const std::string& method, brick::ValueRef args
 }
 
 brick::Value DDIMScheduler::config() const {
-  brick::Value c = brick::Value::dict();
+  brick::Value c = copy_dict(created_from_.ref());
   c.set("_class_name", brick::Value(kName));
   betas_config_.write(c);
   c.set("clip_sample", brick::Value(clip_sample_));

@@ -4,6 +4,13 @@
 
 namespace core {
 
+brick::Value copy_dict(brick::ValueRef dict) {
+  brick::Value out = brick::Value::dict();
+  if (dict.kind() != BRICK_VALUE_DICT) return out;
+  for (size_t i = 0; i < dict.size(); ++i) out.set(dict.key_at(i).c_str(), brick::Value::retain(dict.value_at(i)));
+  return out;
+}
+
 DictReader::DictReader(brick::ValueRef dict, std::string what) : dict_(dict), what_(std::move(what)) {
   brick_value_kind kind = dict_.kind();
   if (kind != BRICK_VALUE_NONE && kind != BRICK_VALUE_DICT) {

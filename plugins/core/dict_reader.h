@@ -13,6 +13,12 @@
 
 namespace core {
 
+// A new dict holding every entry of `dict` (None: an empty dict). A
+// scheduler's config() starts from the config it was made from, so keys it
+// does not use (DDIM's clip_sample in an Euler config) survive a swap, as in
+// diffusers, whose from_config keeps them in the config.
+brick::Value copy_dict(brick::ValueRef dict);
+
 class DictReader {
  public:
   // `what` names the dict in error messages ("EulerDiscreteScheduler config",

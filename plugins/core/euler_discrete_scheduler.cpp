@@ -11,7 +11,7 @@ namespace {
 const char* const kName = "EulerDiscreteScheduler";
 }
 
-EulerDiscreteScheduler::EulerDiscreteScheduler(brick::ValueRef config_value) {
+EulerDiscreteScheduler::EulerDiscreteScheduler(brick::ValueRef config_value) : created_from_(copy_dict(config_value)) {
   DictReader c(config_value, std::string(kName) + " config");
   betas_config_ = schedule::BetaSchedule::read(c);
   prediction_type_ = c.get_string("prediction_type", prediction_type_);
@@ -243,7 +243,7 @@ brick::Value EulerDiscreteScheduler::call(const std::string& method, brick::Valu
 }
 
 brick::Value EulerDiscreteScheduler::config() const {
-  brick::Value c = brick::Value::dict();
+  brick::Value c = copy_dict(created_from_.ref());
   c.set("_class_name", brick::Value(kName));
   betas_config_.write(c);
   c.set("prediction_type", brick::Value(prediction_type_));

@@ -23,6 +23,7 @@ class EulerDiscreteScheduler : public brick::ComponentType {
   brick::Value config() const override;
 
  private:
+  brick::Value created_from_;  // the config it was made from: config() keeps its other keys
   void set_timesteps(const DictReader& args);
   double init_noise_sigma() const;
   brick::Value step(const DictReader& args);

@@ -10,7 +10,8 @@ namespace {
 const char* const kName = "FlowMatchEulerDiscreteScheduler";
 }
 
-FlowMatchEulerDiscreteScheduler::FlowMatchEulerDiscreteScheduler(brick::ValueRef config_value) {
+FlowMatchEulerDiscreteScheduler::FlowMatchEulerDiscreteScheduler(brick::ValueRef config_value)
+    : created_from_(copy_dict(config_value)) {
   DictReader c(config_value, std::string(kName) + " config");
   num_train_timesteps_ = c.get_int("num_train_timesteps", num_train_timesteps_);
   shift_ = c.get_double("shift", shift_);
@@ -184,7 +185,7 @@ brick::Value FlowMatchEulerDiscreteScheduler::call(const std::string& method, br
 }
 
 brick::Value FlowMatchEulerDiscreteScheduler::config() const {
-  brick::Value c = brick::Value::dict();
+  brick::Value c = copy_dict(created_from_.ref());
   c.set("_class_name", brick::Value(kName));
   c.set("num_train_timesteps", brick::Value(num_train_timesteps_));
   c.set("shift", brick::Value(shift_));

@@ -22,6 +22,7 @@ class FlowMatchEulerDiscreteScheduler : public brick::ComponentType {
   brick::Value config() const override;
 
  private:
+  brick::Value created_from_;  // the config it was made from: config() keeps its other keys
   void set_timesteps(const DictReader& args);
   brick::Value step(const DictReader& args);
   at::Tensor scale_noise(const DictReader& args, const char* sample_key) const;

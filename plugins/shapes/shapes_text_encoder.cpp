@@ -11,19 +11,20 @@ namespace shapes {
 
 std::map<std::string, std::string> default_synonyms() {
   return {
-      {"ball", "circle"},       {"disc", "circle"},      {"disk", "circle"},    {"dot", "circle"},
-      {"round", "circle"},      {"circular", "circle"},  {"box", "square"},     {"block", "square"},
-      {"cube", "square"},       {"triangular", "triangle"}, {"crimson", "red"}, {"scarlet", "red"},
-      {"emerald", "green"},     {"lime", "green"},       {"navy", "blue"},      {"azure", "blue"},
-      {"gold", "yellow"},       {"golden", "yellow"},    {"lemon", "yellow"},
+      {"ball", "circle"},     {"disc", "circle"}, {"disk", "circle"},   {"dot", "circle"},   {"round", "circle"},
+      {"circular", "circle"}, {"box", "square"},  {"block", "square"},  {"cube", "square"},  {"triangular", "triangle"},
+      {"crimson", "red"},     {"scarlet", "red"}, {"emerald", "green"}, {"lime", "green"},   {"navy", "blue"},
+      {"azure", "blue"},      {"gold", "yellow"}, {"golden", "yellow"}, {"lemon", "yellow"},
   };
 }
 
 ShapesTextEncoder::ShapesTextEncoder(brick::ValueRef config)
     : vocabulary_(Vocabulary::from_config(config)),
       synonyms_(value_or<std::map<std::string, std::string>>(config, "synonyms", default_synonyms())) {
-  for (size_t i = 0; i < vocabulary_.colors.size(); ++i) words_[vocabulary_.colors[i]] = vocabulary_.color_slot(vocabulary_.colors[i]);
-  for (size_t i = 0; i < vocabulary_.shapes.size(); ++i) words_[vocabulary_.shapes[i]] = vocabulary_.shape_slot(vocabulary_.shapes[i]);
+  for (size_t i = 0; i < vocabulary_.colors.size(); ++i)
+    words_[vocabulary_.colors[i]] = vocabulary_.color_slot(vocabulary_.colors[i]);
+  for (size_t i = 0; i < vocabulary_.shapes.size(); ++i)
+    words_[vocabulary_.shapes[i]] = vocabulary_.shape_slot(vocabulary_.shapes[i]);
   for (const auto& [word, name] : synonyms_) {
     // A synonym of a name this vocabulary lacks is simply unknown (the
     // default synonyms also serve smaller vocabularies); it never overrides
@@ -56,12 +57,24 @@ int64_t ShapesTextEncoder::lookup(const std::string& word) const {
   return -1;
 }
 
-std::vector<int64_t> ShapesTextEncoder::slots(const std::string& prompt) const {
+namespace {
+// Words a prompt may hold that name nothing: not worth a warning.
+bool is_filler(const std::string& word) {
+  static const char* const kFiller[] = {"a", "an", "the", "of", "and", "with", "in", "on", "one", "some", "shape"};
+  return std::any_of(std::begin(kFiller), std::end(kFiller), [&](const char* f) { return word == f; });
+}
+}  // namespace
+
+std::vector<int64_t> ShapesTextEncoder::slots(const std::string& prompt, std::vector<std::string>* unknown) const {
   std::vector<int64_t> found;
   std::string word;
   auto flush = [&] {
     if (word.empty()) return;
-    if (int64_t slot = lookup(word); slot >= 0) found.push_back(slot);
+    if (int64_t slot = lookup(word); slot >= 0) {
+      found.push_back(slot);
+    } else if (unknown && !is_filler(word)) {
+      unknown->push_back(word);
+    }
     word.clear();
   };
   for (unsigned char c : prompt) {
@@ -78,13 +91,38 @@ std::vector<int64_t> ShapesTextEncoder::slots(const std::string& prompt) const {
 }
 
 at::Tensor ShapesTextEncoder::encode(const std::vector<std::string>& prompts) const {
-  at::Tensor out = at::zeros({static_cast<int64_t>(prompts.size()), vocabulary_.size()},
-                             at::TensorOptions().dtype(at::kFloat));
+  at::Tensor out =
+      at::zeros({static_cast<int64_t>(prompts.size()), vocabulary_.size()}, at::TensorOptions().dtype(at::kFloat));
   auto rows = out.accessor<float, 2>();
   for (size_t i = 0; i < prompts.size(); ++i) {
-    for (int64_t slot : slots(prompts[i])) rows[static_cast<int64_t>(i)][slot] = 1.0f;
+    std::vector<std::string> unknown;
+    std::vector<int64_t> set = slots(prompts[i], &unknown);
+    for (int64_t slot : set) rows[static_cast<int64_t>(i)][slot] = 1.0f;
+    if (!unknown.empty()) warn_unknown(prompts[i], unknown, set);
   }
   return out;
+}
+
+// "prompt 'a cat': the shapes model knows no 'cat'; ...": a prompt with
+// words the model cannot draw still gives an image, and the user is told
+// what it fell back to.
+void ShapesTextEncoder::warn_unknown(const std::string& prompt, const std::vector<std::string>& unknown,
+                                     const std::vector<int64_t>& set) const {
+  const auto colors = static_cast<int64_t>(vocabulary_.colors.size());
+  bool has_color = std::any_of(set.begin(), set.end(), [&](int64_t s) { return s < colors; });
+  bool has_shape = std::any_of(set.begin(), set.end(), [&](int64_t s) { return s >= colors; });
+  std::string words;
+  for (const std::string& w : unknown) words += (words.empty() ? "'" : ", '") + w + "'";
+  auto join = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  };
+  std::string message = "prompt '" + prompt + "': the shapes model does not know " + words + " (it knows colours " +
+                        join(vocabulary_.colors) + " and shapes " + join(vocabulary_.shapes) + "); it draws ";
+  message += has_color ? "the colour named" : "any colour";
+  message += has_shape ? " and the shape named" : " and any shape";
+  brick::log_warning(message);
 }
 
 brick::Value ShapesTextEncoder::call(const std::string& method, brick::ValueRef args) {

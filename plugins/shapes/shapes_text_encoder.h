@@ -32,8 +32,11 @@ class ShapesTextEncoder : public brick::ComponentType {
   brick::Value call(const std::string& method, brick::ValueRef args) override;
   brick::Value config() const override;
 
-  // The slots a prompt sets, ascending, without repeats.
-  std::vector<int64_t> slots(const std::string& prompt) const;
+  // The slots a prompt sets, ascending, without repeats; the words it did
+  // not know (articles and the like aside) go to *unknown when given.
+  std::vector<int64_t> slots(const std::string& prompt, std::vector<std::string>* unknown = nullptr) const;
+  void warn_unknown(const std::string& prompt, const std::vector<std::string>& unknown,
+                    const std::vector<int64_t>& set) const;
   at::Tensor encode(const std::vector<std::string>& prompts) const;
 
   const Vocabulary& vocabulary() const { return vocabulary_; }

@@ -76,23 +76,23 @@ TEST(Cli, SeededBlocksAreReproducible) {
 
 TEST(Cli, PrintsChosenOutputsOrTheWholeState) {
   std::string plugin = "-p " + kPlugins + "test_blocks.so ";
-  Result r = brick("run " + plugin + "test_blocks.Defaults -o strength -o output_type");
+  Result r = brick("run " + plugin + "test_blocks.Defaults --show strength --show output_type");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output, "strength = 0.3\noutput_type = 'pil'\n");
   r = brick("run " + plugin + "test_blocks.Scratch x=2 --state");
-  EXPECT_EQ(r.output,
-            "PipelineState(\n  values={\n    x: 2\n    y: 125\n  },\n  kwargs_mapping={\n\n  }\n)\n");
+  EXPECT_EQ(r.output, "PipelineState(\n  values={\n    x: 2\n    y: 125\n  },\n  kwargs_mapping={\n\n  }\n)\n");
 }
 
 TEST(Cli, ParsesValuesAsJsonTensorsOrText) {
   std::string plugin = "-p " + kPlugins + "test_blocks.so ";
-  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=[1, 2.5, \"s\", null]' -o copy").output,
+  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=[1, 2.5, \"s\", null]' --show copy").output,
             "copy = [1, 2.5, 's', None]\n");
-  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=a red circle' -o copy").output, "copy = 'a red circle'\n");
-  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=tensor([[1, 2], [3, 4]], int32)' -o copy").output,
+  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=a red circle' --show copy").output,
+            "copy = 'a red circle'\n");
+  EXPECT_EQ(brick("run " + plugin + "test_blocks.Values 'v=tensor([[1, 2], [3, 4]], int32)' --show copy").output,
             "copy = Tensor(dtype=torch.int32, shape=torch.Size([2, 2]))\n    [[1, 2], [3, 4]]\n");
   Result bad = brick("run " + plugin + "test_blocks.Values 'v=tensor([[1, 2], [3]])'");
-  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(bad.status, 2);  // a malformed value is a usage error
   EXPECT_EQ(bad.output, "error: tensor(...) rows differ in length\n");
 }
 
@@ -113,7 +113,9 @@ TEST(Cli, ReportsUnknownBlocksWithWhatIsLoaded) {
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(contains(r.output, "error: unknown block 'example.Nope'")) << r.output;
   EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents, Update, Repeat)")) << r.output;
-  EXPECT_EQ(brick("run Nope").output, "error: expected a block named plugin.Block or a pipeline file (.json), got 'Nope'\n");
+  EXPECT_EQ(brick("run Nope").output,
+            "error: expected a block named plugin.Block, a pipeline file (.json) or the name of an installed pipeline "
+            "(brick list), got 'Nope'\n");
 }
 
 TEST(Cli, InspectPrintsMetadataAndDocs) {
@@ -143,7 +145,7 @@ TEST(Cli, ABrokenPluginOnTheSearchPathDoesNotStopTheOthers) {
   // wanted block still runs.
   Result r = brick("run test_minimal.Noop -P " TEST_PLUGIN_DIR);
   EXPECT_EQ(r.status, 0) << r.output;
-  r = brick("run test_portable.Double 'x=tensor([2.0])' -P " TEST_PLUGIN_DIR " -o y");
+  r = brick("run test_portable.Double 'x=tensor([2.0])' -P " TEST_PLUGIN_DIR " --show y");
   EXPECT_EQ(r.status, 0) << r.output;
 }
 
@@ -262,7 +264,8 @@ TEST(CliRegistry, APipelineFileIsLockedAndItsRequirementsChecked) {
   EXPECT_EQ(r.output, "y = 5\n");
   r = brick("run " + too_old + " x=5");
   EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_TRUE(contains(r.output, "plugin 'reg_versioned' is version 1.0.0, which does not satisfy the requirement '>=2'"))
+  EXPECT_TRUE(
+      contains(r.output, "plugin 'reg_versioned' is version 1.0.0, which does not satisfy the requirement '>=2'"))
       << r.output;
 
   std::string lock = (dir / "brick.lock").string();

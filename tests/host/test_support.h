@@ -30,7 +30,7 @@ inline host::Host& test_host() {
   return *instance;
 }
 
-// Records every log line for its lifetime.
+// Records every log line, debug ones included, for its lifetime.
 class LogCapture {
  public:
   struct Line {
@@ -42,7 +42,10 @@ class LogCapture {
       : scope_([this](const host::LogRecord& r) {
           std::lock_guard<std::mutex> lock(mutex_);
           lines_.push_back(Line{r.level, std::string(r.source), std::string(r.message)});
-        }) {}
+        }) {
+    host::set_log_level(host::LogLevel::Debug);
+  }
+  ~LogCapture() { host::set_log_level(level_); }
   std::vector<Line> lines() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return lines_;
@@ -57,6 +60,7 @@ class LogCapture {
  private:
   mutable std::mutex mutex_;
   std::vector<Line> lines_;
+  host::LogLevel level_ = host::log_level();
   host::ScopedLogSink scope_;
 };
 

@@ -1,6 +1,8 @@
 #include "brick/host/base/log.h"
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 namespace brick::host {
@@ -8,7 +10,6 @@ namespace brick::host {
 namespace {
 
 void stderr_sink(const LogRecord& record) {
-  if (record.level < LogLevel::Info) return;
   std::fprintf(stderr, "[%s] %.*s: %.*s\n", log_level_name(record.level), static_cast<int>(record.source.size()),
                record.source.data(), static_cast<int>(record.message.size()), record.message.data());
 }
@@ -23,7 +24,28 @@ LogSink& current_sink() {
   return sink;
 }
 
+// BRICK_LOG_LEVEL, read once; Info when unset or not a level's name.
+std::atomic<int>& threshold() {
+  static std::atomic<int> level = [] {
+    const char* env = std::getenv("BRICK_LOG_LEVEL");
+    std::optional<LogLevel> parsed = env ? parse_log_level(env) : std::nullopt;
+    return static_cast<int>(parsed.value_or(LogLevel::Info));
+  }();
+  return level;
+}
+
 }  // namespace
+
+std::optional<LogLevel> parse_log_level(std::string_view name) {
+  for (LogLevel level : {LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error}) {
+    if (name == log_level_name(level)) return level;
+  }
+  return std::nullopt;
+}
+
+LogLevel log_level() { return static_cast<LogLevel>(threshold().load(std::memory_order_relaxed)); }
+
+void set_log_level(LogLevel level) { threshold().store(static_cast<int>(level), std::memory_order_relaxed); }
 
 const char* log_level_name(LogLevel level) {
   switch (level) {
@@ -47,6 +69,7 @@ LogSink set_log_sink(LogSink sink) {
 }
 
 void log(LogLevel level, std::string_view source, std::string_view message) {
+  if (static_cast<int>(level) < threshold().load(std::memory_order_relaxed)) return;
   LogSink sink;
   {
     std::lock_guard<std::mutex> lock(sink_mutex());

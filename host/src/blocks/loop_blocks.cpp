@@ -120,7 +120,7 @@ void LoopSequentialPipelineBlocks::loop_step(Components& components, BlockState&
       throw;
     }
   }
-  notify_step_end(StepEnd{*this, args, components, block_state});
+  notify_step_end(*this, args, components, block_state);
 }
 
 }  // namespace brick::host

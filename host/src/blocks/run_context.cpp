@@ -7,11 +7,19 @@ namespace brick::host {
 namespace {
 // A plain pointer: trivially destructible, so no thread-exit work.
 thread_local const RunOptions* t_current_run = nullptr;
+thread_local const PipelineState* t_current_state = nullptr;
 }  // namespace
 
-RunScope::RunScope(const RunOptions& options) : previous_(t_current_run) { t_current_run = &options; }
+RunScope::RunScope(const RunOptions& options, const PipelineState* state)
+    : previous_(t_current_run), previous_state_(t_current_state) {
+  t_current_run = &options;
+  t_current_state = state;
+}
 
-RunScope::~RunScope() { t_current_run = previous_; }
+RunScope::~RunScope() {
+  t_current_run = previous_;
+  t_current_state = previous_state_;
+}
 
 const RunOptions* RunScope::current() { return t_current_run; }
 
@@ -32,9 +40,10 @@ void report_run_progress(std::string_view source, int64_t done, int64_t total) {
   }
 }
 
-void notify_step_end(const StepEnd& step) {
+void notify_step_end(const ModularPipelineBlocks& loop, const Value& args, Components& components,
+                     BlockState& block_state) {
   const RunOptions* run = t_current_run;
-  if (run && run->on_step_end) run->on_step_end(step);
+  if (run && run->on_step_end) run->on_step_end(StepEnd{loop, args, components, block_state, t_current_state});
 }
 
 }  // namespace brick::host

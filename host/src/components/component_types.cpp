@@ -48,8 +48,8 @@ std::string ComponentTypes::resolve(std::string_view type) const {
   std::vector<std::string> matches;
   std::string known;
   for (const ComponentType& t : types_) {
-    size_t dot = t.name.rfind('.');
-    if (dot != std::string::npos && std::string_view(t.name).substr(dot + 1) == type) matches.push_back(t.name);
+    auto [library, class_name] = split_type_hint(t.name);
+    if (library && class_name == type) matches.push_back(t.name);
     known += known.empty() ? t.name : ", " + t.name;
   }
   if (matches.size() == 1) return matches.front();

@@ -1,33 +1,17 @@
 #include "brick/host/components/model_search_path.h"
 
-#include <dlfcn.h>
-
-#include <cstdlib>
-#include <sstream>
 #include <string>
 
 #include "brick/host/base/error.h"
+#include "brick/host/base/installation.h"
 
 namespace brick::host {
 
 namespace fs = std::filesystem;
 
 std::vector<fs::path> model_search_path() {
-  std::vector<fs::path> dirs;
-  if (const char* env = std::getenv("BRICK_MODEL_PATH")) {
-    std::stringstream list(env);
-    std::string dir;
-    while (std::getline(list, dir, ':')) {
-      if (!dir.empty()) dirs.emplace_back(dir);
-    }
-  }
-  // This function is compiled into libbrick: its folder is the libdir.
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&model_search_path), &info) && info.dli_fname) {
-    std::error_code ec;
-    fs::path library = fs::canonical(info.dli_fname, ec);
-    if (!ec) dirs.push_back(library.parent_path().parent_path() / "share" / "brick" / "models");
-  }
+  std::vector<fs::path> dirs = paths_from_environment("BRICK_MODEL_PATH");
+  if (fs::path installed = installation_data_dir("models"); !installed.empty()) dirs.push_back(installed);
   return dirs;
 }
 

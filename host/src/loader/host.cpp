@@ -2,6 +2,7 @@
 
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
+#include "brick/host/base/names.h"
 #include "brick/host/components/component_types.h"
 #include "brick/host/loader/registry.h"
 #include "brick/registry/content_hash.h"
@@ -90,8 +91,8 @@ namespace {
   // "plugin (A, B); other (C)"
   std::string known, plugin;
   for (const std::string& name : names) {
-    size_t dot = name.find('.');
-    std::string this_plugin = name.substr(0, dot);
+    std::optional<QualifiedName> split = split_qualified_name(name);
+    std::string this_plugin(split->plugin);
     if (this_plugin != plugin) {
       if (!known.empty()) known += "); ";
       known += this_plugin + " (";
@@ -99,7 +100,7 @@ namespace {
     } else {
       known += ", ";
     }
-    known += name.substr(dot + 1);
+    known += split->name;
   }
   if (!known.empty()) known += ")";
   std::string message = "unknown block '";
@@ -116,13 +117,11 @@ namespace {
 }  // namespace
 
 const BlockClass& Host::block_class(std::string_view qualified_name) const {
-  size_t dot = qualified_name.find('.');
-  if (dot != std::string_view::npos) {
-    std::string_view plugin_name = qualified_name.substr(0, dot);
-    auto plugin = find_plugin(plugin_name);
-    if (!plugin) plugin = load_known(plugin_name);
+  if (std::optional<QualifiedName> split = split_qualified_name(qualified_name)) {
+    auto plugin = find_plugin(split->plugin);
+    if (!plugin) plugin = load_known(split->plugin);
     if (plugin) {
-      if (const BlockClass* cls = plugin->find_block_class(qualified_name.substr(dot + 1))) return *cls;
+      if (const BlockClass* cls = plugin->find_block_class(split->name)) return *cls;
     }
   }
   bool registry_known;
@@ -202,12 +201,10 @@ std::vector<std::string> Host::block_names() const {
 }
 
 BlockPtr Host::describe_block(std::string_view qualified_name) const {
-  size_t dot = qualified_name.find('.');
-  if (dot != std::string_view::npos) {
-    std::string_view plugin_name = qualified_name.substr(0, dot);
-    if (!find_plugin(plugin_name)) {
-      if (const registry::PluginRecord* record = known_plugin(plugin_name)) {
-        if (const registry::BlockRecord* block = record->find_block(qualified_name.substr(dot + 1))) {
+  if (std::optional<QualifiedName> split = split_qualified_name(qualified_name)) {
+    if (!find_plugin(split->plugin)) {
+      if (const registry::PluginRecord* record = known_plugin(split->plugin)) {
+        if (const registry::BlockRecord* block = record->find_block(split->name)) {
           // Without a cached declaration (the scanner could not make the
           // block alone, e.g. a composite of other plugins' blocks), the
           // real block answers.
@@ -221,10 +218,56 @@ BlockPtr Host::describe_block(std::string_view qualified_name) const {
   return create_block(qualified_name);
 }
 
-// The built-in component types plus those the loaded plugins export.
+// The built-in component types, those the loaded plugins export, and those
+// the registry's known plugins declare: such a type opens its plugin when a
+// pipeline first creates or loads a component of it, as a block does.
 std::shared_ptr<const ComponentTypes> Host::component_types() const {
   auto types = std::make_shared<ComponentTypes>(ComponentTypes::builtin());
-  for (const std::shared_ptr<Plugin>& plugin : plugins()) plugin->add_component_types(*types);
+  std::vector<std::shared_ptr<Plugin>> loaded = plugins();
+  for (const std::shared_ptr<Plugin>& plugin : loaded) plugin->add_component_types(*types);
+  std::vector<registry::PluginRecord> known;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    known = known_;
+  }
+  std::weak_ptr<const int> alive = alive_;
+  for (const registry::PluginRecord& record : known) {
+    bool is_loaded = std::any_of(loaded.begin(), loaded.end(), [&](const auto& p) { return p->name() == record.name; });
+    if (is_loaded) continue;
+    for (const auto& [name, description] : component_types_of(record)) {
+      (void)description;
+      if (types->find(name)) continue;
+      // The plugin's own type, once it is open: what the lazy entry forwards to.
+      auto opened = [this, alive, plugin = record.name, name = name]() -> ComponentType {
+        if (alive.expired()) {
+          throw Error(BRICK_ERR_NOT_FOUND, "component type '" + name + "': the Host that knew plugin '" + plugin +
+                                               "' was destroyed; keep it while its pipelines load components");
+        }
+        std::shared_ptr<Plugin> p = load_known(plugin);
+        ComponentTypes own;
+        if (p) p->add_component_types(own);
+        const ComponentType* type = own.find(name);
+        if (!type) {
+          throw Error(BRICK_ERR_NOT_FOUND, "component type '" + name + "': plugin '" + plugin +
+                                               "' no longer exports it (it changed since it was scanned)");
+        }
+        return *type;
+      };
+      ComponentType lazy;
+      lazy.name = name;
+      lazy.create = [opened](const Value& config) {
+        ComponentType type = opened();
+        if (!type.create) throw Error(BRICK_ERR_UNSUPPORTED, "component type '" + type.name + "' cannot be created");
+        return type.create(config);
+      };
+      lazy.load = [opened](const std::filesystem::path& folder, const ComponentSpec& spec, const LoadOptions& options) {
+        ComponentType type = opened();
+        if (!type.load) throw Error(BRICK_ERR_UNSUPPORTED, "component type '" + type.name + "' cannot be loaded");
+        return type.load(folder, spec, options);
+      };
+      types->add(std::move(lazy));
+    }
+  }
   return types;
 }
 

@@ -301,4 +301,19 @@ registry::PluginRecord plugin_record(const Plugin& plugin, const BlockFactory* f
   return r;
 }
 
+std::vector<std::pair<std::string, std::string>> component_types_of(const registry::PluginRecord& record) {
+  std::vector<std::pair<std::string, std::string>> out;
+  Value types = parse_json(record.component_types_json.empty() ? "[]" : record.component_types_json);
+  if (types.kind() != Value::Kind::List) return out;
+  for (const Value& type : types.as_list()) {
+    if (type.kind() != Value::Kind::Dict) continue;
+    const Value* name = type.find("name");
+    const Value* description = type.find("description");
+    if (!name || name->kind() != Value::Kind::String) continue;
+    out.emplace_back(name->as_string(),
+                     description && description->kind() == Value::Kind::String ? description->as_string() : "");
+  }
+  return out;
+}
+
 }  // namespace brick::host

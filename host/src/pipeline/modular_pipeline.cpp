@@ -59,6 +59,7 @@ void ModularPipeline::create_components() {
       // component reports it missing, and the others still run.
       log_warning("Failed to create " + spec.name + ": " + e.what());
       components_.set(spec.name, Value());
+      component_failures_[spec.name] = std::string("creating it failed: ") + e.what();
     }
   }
 }
@@ -70,9 +71,9 @@ PipelineState ModularPipeline::operator()(const Kwargs& kwargs, const PipelineSt
 PipelineState ModularPipeline::run(const Kwargs& kwargs, RunOptions options, const PipelineState* state) {
   static std::atomic<uint64_t> runs{0};
   if (options.run_id.empty()) options.run_id = "run-" + std::to_string(++runs);
-  RunScope scope(options);
-  throw_if_cancelled();
   PipelineState run_state = state ? state->deep_copy() : PipelineState();
+  RunScope scope(options, &run_state);
+  throw_if_cancelled();
   Kwargs passed = kwargs;
   auto take = [&passed](std::string_view key, Value* out) {
     for (auto it = passed.begin(); it != passed.end(); ++it) {
@@ -112,6 +113,17 @@ PipelineState ModularPipeline::run(const Kwargs& kwargs, RunOptions options, con
 
   try {
     (*blocks_)(components_, run_state);
+  } catch (const BlockError& e) {
+    log(LogLevel::Debug, "brick", "Error in block: (" + blocks_->class_name() + "):");
+    // A component that could not be made reaches blocks as None; say why
+    // where the block that needed it failed.
+    std::string why;
+    for (const auto& [name, failure] : component_failures_) {
+      const Value* current = components_.get(name);
+      if (!current || current->is_none()) why += "\n  (component '" + name + "' is None: " + failure + ")";
+    }
+    if (why.empty()) throw;
+    throw BlockError(e.status(), e.block(), e.what() + why);
   } catch (const std::exception&) {
     // diffusers logs this at error level; brick's exception already names
     // the block, so the line only helps when debugging.

@@ -141,6 +141,7 @@ LoadReport ModularPipeline::load_components(const std::vector<std::string>& name
     } catch (const std::exception& e) {
       log_warning("Failed to load " + name + ": " + e.what());
       report.failed.emplace_back(name, e.what());
+      component_failures_[name] = std::string("loading it failed: ") + e.what();
     }
   }
   if (!unknown.empty()) {
@@ -169,16 +170,68 @@ LoadReport ModularPipeline::load_workflow_components(std::string_view workflow, 
 
 void ModularPipeline::set_component_type(std::string_view name, std::string_view type) {
   ComponentSpec spec = get_component_spec(name);
+  std::string type_hint;
   try {
-    spec.type_hint = options_.component_types->resolve(type);
+    type_hint = options_.component_types->resolve(type);
   } catch (const Error& e) {
     throw Error(e.status(), "component '" + std::string(name) + "': " + e.what());
   }
   Value current = component(name);
-  Value config = current.is_object() ? current.as_object()->config() : spec.config;
+  recreate_component(name, type_hint, current.is_object() ? current.as_object()->config() : spec.config);
+}
+
+void ModularPipeline::set_component_config(std::string_view name, const Value::Dict& changes) {
+  ComponentSpec spec = get_component_spec(name);
+  Value current = component(name);
+  std::string type_hint = spec.type_hint;
+  Value::Dict config;
+  Value weights;
+  if (current.is_object()) {
+    std::shared_ptr<Object> object = current.as_object();
+    if (object->is_model()) {
+      throw Error(BRICK_ERR_UNSUPPORTED, "component '" + std::string(name) + "' is a set of weights (" +
+                                             object->class_name() + "), not made from a config");
+    }
+    type_hint = join_type_hint(object->library(), object->class_name());
+    Value from = object->config();
+    if (from.kind() == Value::Kind::Dict) config = from.as_dict();
+    // A plugin model keeps its weights: the new object loads the old one's
+    // state_dict (the same migration a plugin reload does).
+    try {
+      weights = object->call("state_dict", Value());
+    } catch (const Error& e) {
+      if (e.status() != BRICK_ERR_NOT_FOUND) throw;
+    }
+  } else if (spec.config.kind() == Value::Kind::Dict) {
+    config = spec.config.as_dict();
+  }
+  for (const auto& [key, value] : changes) {
+    auto it = std::find_if(config.begin(), config.end(), [&](const auto& entry) { return entry.first == key; });
+    if (it != config.end()) {
+      it->second = value;
+    } else {
+      config.emplace_back(key, value);
+    }
+  }
+  recreate_component(name, type_hint, Value::dict(std::move(config)), weights);
+}
+
+void ModularPipeline::recreate_component(std::string_view name, const std::string& type_hint, const Value& config,
+                                         const Value& weights) {
+  ComponentSpec spec = get_component_spec(name);
+  spec.type_hint = type_hint;
   std::shared_ptr<Object> object = options_.component_types->create(spec, config);
+  if (weights.kind() == Value::Kind::Dict && !weights.as_dict().empty()) {
+    try {
+      object->call("load_state_dict", Value::dict({{"state_dict", weights}}));
+    } catch (const Error& e) {
+      throw Error(e.status(),
+                  "component '" + std::string(name) + "': the new config does not fit its weights: " + e.what());
+    }
+  }
   object->to(components_.device());
   update_components({{std::string(name), Value(std::move(object))}});
+  component_failures_.erase(std::string(name));
 }
 
 void ModularPipeline::update_components(const Value::Dict& updates) {

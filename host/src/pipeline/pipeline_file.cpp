@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "brick/host/base/names.h"
 #include "brick/host/blocks/conditional_blocks.h"
 #include "brick/host/blocks/loop_blocks.h"
 #include "brick/host/blocks/sequential_blocks.h"
@@ -66,14 +67,6 @@ struct Where {
   }
 };
 
-bool is_identifier(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  }
-  return true;
-}
-
 std::string child_path(const std::string& path, const char* key, const std::string& name) {
   std::string out = path + "." + key;
   if (is_identifier(name)) return out + "." + name;
@@ -112,11 +105,11 @@ NodeKind kind_of(const Value& node, const Where& where, const std::string& path)
 // "plugin.Block", checked; returns the plugin name.
 std::string block_name(const Value& v, const Where& where, const std::string& path) {
   const std::string& name = where.string(v, path);
-  size_t dot = name.find('.');
-  if (dot == std::string::npos || !is_identifier(name.substr(0, dot)) || !is_identifier(name.substr(dot + 1))) {
+  std::optional<QualifiedName> split = split_qualified_name(name);
+  if (!split || !is_identifier(split->plugin) || !is_identifier(split->name)) {
     where.fail(path, "expected a block named plugin.Block, got '" + name + "'");
   }
-  return name.substr(0, dot);
+  return std::string(split->plugin);
 }
 
 // Checks one entry and everything below it; collects the plugins named.

@@ -4,6 +4,8 @@
 #include <map>
 
 #include "brick/host/base/error.h"
+#include "brick/host/base/names.h"
+#include "brick/host/pipeline/pipeline_search_path.h"
 #include "brick/registry/lock_file.h"
 #include "brick/registry/version_requirement.h"
 
@@ -18,8 +20,10 @@ bool is_pipeline_file(const std::string& target) {
 Target open_target(const std::string& target, const PluginSearch& search, const std::string& lock) {
   Target t;
   if (!lock.empty()) t.host->use_lock(registry::LockFile::read(lock));
-  if (is_pipeline_file(target)) {
-    t.file = PipelineFile::read(target);
+  std::optional<std::filesystem::path> named;
+  if (!is_pipeline_file(target) && is_identifier(target)) named = find_pipeline(target);
+  if (named || is_pipeline_file(target)) {
+    t.file = PipelineFile::read(named ? *named : std::filesystem::path(target));
     // The file's own plugin folders first, then the search path. The host
     // knows every plugin found from the registry and opens a library when
     // a block of it (or a composite's sub-block) is first made.
@@ -43,14 +47,16 @@ Target open_target(const std::string& target, const PluginSearch& search, const 
     }
     return t;
   }
-  size_t dot = target.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
+  std::optional<QualifiedName> split = split_qualified_name(target);
+  if (!split) {
     throw Error(BRICK_ERR_INVALID_ARGUMENT,
-                "expected a block named plugin.Block or a pipeline file (.json), got '" + target + "'");
+                "expected a block named plugin.Block, a pipeline file (.json) or the name of an installed pipeline "
+                "(brick list), got '" +
+                    target + "'");
   }
   // Only the plugin of the block is opened. A plugin the registry could
   // not scan is looked for directly.
-  std::string plugin_name = target.substr(0, dot);
+  std::string plugin_name(split->plugin);
   registry::Registry registry = search.open_registry();
   t.host->use_registry(registry);
   if (!t.host->known_plugin(plugin_name)) search.load_for(*t.host, plugin_name);

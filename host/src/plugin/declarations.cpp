@@ -1,6 +1,7 @@
 #include "declarations.h"
 
 #include "brick/host/base/error.h"
+#include "brick/host/base/names.h"
 #include "brick/host/value/json.h"
 
 namespace brick::host::detail {
@@ -147,19 +148,11 @@ void read_composite(const brick_block_decl& decl, const std::string& block, Bloc
 
 }  // namespace
 
-bool is_identifier(const char* name) {
-  if (!name || !*name) return false;
-  for (const char* c = name; *c; ++c) {
-    bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 BlockDeclaration read_declaration(const brick_block_decl* decl_ptr, const std::string& block) {
   if (!decl_ptr) throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + block + "' has no declaration");
   brick_block_decl decl = read_struct(decl_ptr);
-  if (!is_identifier(decl.name)) bad(block, "its class name '" + text(decl.name) + "' is not an identifier");
+  if (!decl.name || !is_identifier(decl.name))
+    bad(block, "its class name '" + text(decl.name) + "' is not an identifier");
   BlockDeclaration out;
   out.name = decl.name;
   out.description = text(decl.description);

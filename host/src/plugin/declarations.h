@@ -52,7 +52,4 @@ T read_struct(const T* from) {
   return out;
 }
 
-// [A-Za-z0-9_]+: plugin and block class names.
-bool is_identifier(const char* name);
-
 }  // namespace brick::host::detail

@@ -10,6 +10,7 @@
 
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
+#include "brick/host/base/names.h"
 #include "brick/registry/abi_probe.h"
 #include "brick/sdk/torch_fingerprint.h"
 #include "call_context.h"
@@ -128,7 +129,7 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
                std::to_string(kPluginRequiredSize) + " expected)");
   }
   brick_plugin d = detail::read_struct(descriptor);
-  if (!detail::is_identifier(d.name)) {
+  if (!d.name || !is_identifier(d.name)) {
     refuse(path, BRICK_ERR_BAD_PLUGIN,
            "its name '" + std::string(d.name ? d.name : "") + "' is not an identifier ([A-Za-z0-9_]+)");
   }
@@ -154,7 +155,7 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
       refuse(path, BRICK_ERR_BAD_PLUGIN,
              "plugin '" + plugin->name_ + "': block class " + std::to_string(i) + " is incomplete");
     }
-    if (!detail::is_identifier(cls->name)) {
+    if (!cls->name || !is_identifier(cls->name)) {
       refuse(path, BRICK_ERR_BAD_PLUGIN,
              "plugin '" + plugin->name_ + "': block class " + std::to_string(i) + " has an invalid name '" +
                  std::string(cls->name ? cls->name : "") + "'");
@@ -207,7 +208,7 @@ void Plugin::read_component_classes(const brick_plugin& d) {
     if (!cls || cls->struct_size < offsetof(brick_component_class, create) + sizeof(void*) || !cls->create) {
       refuse("component class " + std::to_string(i) + " is incomplete");
     }
-    if (!detail::is_identifier(cls->name)) {
+    if (!cls->name || !is_identifier(cls->name)) {
       refuse("component class " + std::to_string(i) + " has an invalid name '" + (cls->name ? cls->name : "") + "'");
     }
     if (!seen.insert(cls->name).second) refuse("it exports component type '" + std::string(cls->name) + "' twice");

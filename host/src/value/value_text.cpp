@@ -149,6 +149,37 @@ std::optional<Value> as_json(std::string_view text) {
   }
 }
 
+// torch's tolist(): nested lists of Python ints, floats or bools.
+Value tensor_to_list(const at::Tensor& t) {
+  bool integral = !at::isFloatingType(t.scalar_type()) && !at::isComplexType(t.scalar_type());
+  bool boolean = t.scalar_type() == at::kBool;
+  at::Tensor flat = t.detach().to(at::kCPU).to(at::kDouble).contiguous().reshape({-1});
+  const double* data = flat.data_ptr<double>();
+  std::function<Value(int64_t, size_t&)> render = [&](int64_t dim, size_t& index) -> Value {
+    if (dim == t.dim()) {
+      double x = data[index++];
+      return boolean ? Value(x != 0) : integral ? Value(static_cast<int64_t>(x)) : Value(x);
+    }
+    Value::List items;
+    for (int64_t i = 0; i < t.size(dim); ++i) items.push_back(render(dim + 1, index));
+    return Value::list(std::move(items));
+  };
+  size_t index = 0;
+  return render(0, index);
+}
+
+// "float32", "int64", ...: the names tensor(...) literals take.
+std::string dtype_name(at::ScalarType type) {
+  static const std::pair<at::ScalarType, const char*> names[] = {
+      {at::kFloat, "float32"}, {at::kDouble, "float64"}, {at::kHalf, "float16"}, {at::kBFloat16, "bfloat16"},
+      {at::kLong, "int64"},    {at::kInt, "int32"},      {at::kShort, "int16"},  {at::kChar, "int8"},
+      {at::kByte, "uint8"},    {at::kBool, "bool"}};
+  for (const auto& [t, name] : names) {
+    if (t == type) return name;
+  }
+  return c10::toString(type);
+}
+
 }  // namespace
 
 Value parse_value_text(std::string_view text, std::string_view type_hint, std::string_view name) {
@@ -201,24 +232,37 @@ std::pair<std::string, std::string> split_assignment(std::string_view argument) 
 
 std::string format_value(const Value& value, size_t max_items) {
   std::string out = value.repr();
-  if (!value.is_tensor()) return out;
-  at::Tensor t = value.as_tensor();
-  if (static_cast<size_t>(t.numel()) > max_items) return out;
-  bool integral = !at::isFloatingType(t.scalar_type()) && !at::isComplexType(t.scalar_type());
-  at::Tensor flat = t.detach().to(at::kCPU).to(at::kDouble).contiguous().reshape({-1});
-  const double* data = flat.data_ptr<double>();
-  // Nested lists, like torch's tolist().
-  std::function<std::string(size_t, size_t&)> render = [&](size_t dim, size_t& index) -> std::string {
-    if (dim == static_cast<size_t>(t.dim())) {
-      double x = data[index++];
-      return integral ? Value(static_cast<int64_t>(x)).repr() : Value(x).repr();
+  if (!value.is_tensor() || static_cast<size_t>(value.as_tensor().numel()) > max_items) return out;
+  return out + "\n    " + tensor_to_list(value.as_tensor()).repr();
+}
+
+Value value_for_json(const Value& value, size_t max_items) {
+  switch (value.kind()) {
+    case Value::Kind::Tensor: {
+      at::Tensor t = value.as_tensor();
+      Value::List shape;
+      for (int64_t size : t.sizes()) shape.emplace_back(size);
+      Value::Dict out;
+      if (static_cast<size_t>(t.numel()) <= max_items) out.emplace_back("tensor", tensor_to_list(t));
+      out.emplace_back("dtype", Value(dtype_name(t.scalar_type())));
+      out.emplace_back("shape", Value::list(std::move(shape)));
+      return Value::dict(std::move(out));
     }
-    std::string s = "[";
-    for (int64_t i = 0; i < t.size(static_cast<int64_t>(dim)); ++i) s += (i ? ", " : "") + render(dim + 1, index);
-    return s + "]";
-  };
-  size_t index = 0;
-  return out + "\n    " + render(0, index);
+    case Value::Kind::List: {
+      Value::List items;
+      for (const Value& item : value.as_list()) items.push_back(value_for_json(item, max_items));
+      return Value::list(std::move(items));
+    }
+    case Value::Kind::Dict: {
+      Value::Dict entries;
+      for (const auto& [key, item] : value.as_dict()) entries.emplace_back(key, value_for_json(item, max_items));
+      return Value::dict(std::move(entries));
+    }
+    case Value::Kind::Object:
+      return Value::dict({{"object", Value(value.repr())}});
+    default:
+      return value;
+  }
 }
 
 }  // namespace brick::host

@@ -38,8 +38,10 @@ namespace {
 // class name of pipelines/text2image.json's blocks.
 constexpr const char* kBlocksClassName = "ShapesAutoBlocks";
 
-// Stable Diffusion's scheduler (runwayml/stable-diffusion-v1-5
-// scheduler_config.json, as EulerDiscreteScheduler reads it).
+// Stable Diffusion's scheduler config (stable-diffusion-v1-5's
+// scheduler_config.json): Euler's keys, plus the DDIM keys SD ships, so that
+// `scheduler=DDIMScheduler` (created from this config) takes SD's
+// clip_sample false and set_alpha_to_one false, not DDIM's own defaults.
 Value stable_diffusion_scheduler_config() {
   return Value::dict({{"num_train_timesteps", 1000},
                       {"beta_start", 0.00085},
@@ -50,7 +52,10 @@ Value stable_diffusion_scheduler_config() {
                       {"interpolation_type", "linear"},
                       {"use_karras_sigmas", false},
                       {"timestep_spacing", "leading"},
-                      {"steps_offset", 1}});
+                      {"steps_offset", 1},
+                      {"clip_sample", false},
+                      {"set_alpha_to_one", false},
+                      {"skip_prk_steps", true}});
 }
 
 struct Component {

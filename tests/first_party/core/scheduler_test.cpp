@@ -182,7 +182,10 @@ TEST(EulerDiscreteScheduler, AddNoiseUsesTheBeginIndexOrTheTimestep) {
   EXPECT_EQ(call(s, "step_index").as_int(), 2);
 }
 
-TEST(EulerDiscreteScheduler, ConfigIsCompleteAndUnknownKeysAreIgnored) {
+// Keys a scheduler does not use are ignored by it but kept in its config, as
+// diffusers' from_config keeps them (its "hidden" config): DDIM's
+// clip_sample survives a swap to Euler and back.
+TEST(EulerDiscreteScheduler, ConfigIsCompleteAndKeepsUnknownKeys) {
   std::shared_ptr<Object> s =
       make("core.EulerDiscreteScheduler",
            R"({"beta_end": 0.012, "clip_sample": false, "_diffusers_version": "0.40.0", "foo": 1})");
@@ -193,10 +196,11 @@ TEST(EulerDiscreteScheduler, ConfigIsCompleteAndUnknownKeysAreIgnored) {
   EXPECT_EQ(config.find("timestep_spacing")->as_string(), "linspace");
   EXPECT_EQ(config.find("final_sigmas_type")->as_string(), "zero");
   EXPECT_TRUE(config.find("trained_betas")->is_none());
-  EXPECT_FALSE(config.find("foo"));
-  EXPECT_FALSE(config.find("clip_sample"));
+  EXPECT_EQ(config.find("foo")->as_int(), 1);
+  EXPECT_EQ(config.find("clip_sample")->as_bool(), false);
   EXPECT_EQ(call(s, "config"), config);
-  EXPECT_EQ(config.as_dict().size(), 18u);  // _class_name and diffusers' 17 __init__ arguments
+  // _class_name, diffusers' 17 __init__ arguments, and the three given keys Euler does not use.
+  EXPECT_EQ(config.as_dict().size(), 21u);
 }
 
 TEST(EulerDiscreteScheduler, RefusesWhatItDoesNotImplement) {
@@ -316,7 +320,8 @@ TEST(DDIMScheduler, ThresholdingClampsToAPercentile) {
 
 TEST(DDIMScheduler, MadeFromAnEulerConfig) {
   // diffusers' DDIMScheduler.from_config(euler.config): shared keys carry
-  // over, Euler-only keys are dropped, DDIM's own keys take their defaults.
+  // over, Euler-only keys stay in the config unused, DDIM's own keys take
+  // their defaults.
   std::shared_ptr<Object> euler =
       make("core.EulerDiscreteScheduler", std::string(kSdEuler) +
                                               R"("timestep_spacing": "trailing", "prediction_type": "v_prediction",
@@ -330,8 +335,8 @@ TEST(DDIMScheduler, MadeFromAnEulerConfig) {
   EXPECT_EQ(config.find("prediction_type")->as_string(), "v_prediction");
   EXPECT_EQ(config.find("clip_sample")->as_bool(), true);
   EXPECT_EQ(config.find("set_alpha_to_one")->as_bool(), true);
-  EXPECT_FALSE(config.find("use_karras_sigmas"));
-  EXPECT_FALSE(config.find("interpolation_type"));
+  EXPECT_EQ(config.find("use_karras_sigmas")->as_bool(), false);
+  EXPECT_EQ(config.find("interpolation_type")->as_string(), "linear");
   call(ddim, "set_timesteps", {{"num_inference_steps", 3}});
   expect_tensor(call(ddim, "timesteps"), {999, 666, 332}, 0, 0);
   EXPECT_EQ(call(ddim, "model_parametrization").as_string(), "v_prediction");

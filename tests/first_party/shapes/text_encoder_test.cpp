@@ -4,6 +4,7 @@
 #include <ATen/ops/equal.h>
 #include <ATen/ops/rand.h>
 
+#include "brick/host/base/log.h"
 #include "brick/host/pipeline/modular_pipeline.h"
 #include "shapes_test_support.h"
 
@@ -64,6 +65,24 @@ TEST(ShapesTextEncoder, UnknownWordsAreIgnoredAndEmptyIsUnconditional) {
   EXPECT_EQ(slots_of(encoder, ""), Slots{});
   EXPECT_EQ(slots_of(encoder, "a circle, 4k, trending"), (Slots{kCircle}));
   EXPECT_EQ(slots_of(encoder, "redcircle"), Slots{});  // words, not substrings
+}
+
+TEST(ShapesTextEncoder, UnknownWordsAreNamedInAWarningWithTheFallback) {
+  auto encoder = create("ShapesTextEncoder");
+  std::vector<std::string> warnings;
+  brick::host::ScopedLogSink sink([&](const brick::host::LogRecord& r) {
+    if (r.level == brick::host::LogLevel::Warning) warnings.emplace_back(r.message);
+  });
+  slots_of(encoder, "a red circle");  // every word known: nothing to say
+  slots_of(encoder, "");              // unconditional on purpose
+  EXPECT_TRUE(warnings.empty());
+  slots_of(encoder, "a red dog");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("does not know 'dog'"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("it draws the colour named and any shape"), std::string::npos) << warnings[0];
+  slots_of(encoder, "a cat");
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[1].find("it draws any colour and any shape"), std::string::npos) << warnings[1];
 }
 
 TEST(ShapesTextEncoder, ListsOfPromptsAndDevice) {

@@ -24,7 +24,8 @@ bool is_png(const fs::path& file) {
 TEST(TextToImageCommand, WritesThePngAndSaysWhere) {
   TempDir dir;
   fs::path output = dir / "out" / "red.png";
-  cli_run::Result r = cli_run::brick("run " + kPipeline + " num_inference_steps=8 output=" + output.string(), environment(dir));
+  cli_run::Result r =
+      cli_run::brick("run " + kPipeline + " num_inference_steps=8 output=" + output.string(), environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(cli_run::contains(r.output, "image_paths = ['" + output.string() + "']")) << r.output;
   EXPECT_TRUE(is_png(output));
@@ -33,14 +34,15 @@ TEST(TextToImageCommand, WritesThePngAndSaysWhere) {
 TEST(TextToImageCommand, ASchedulerIsChosenByName) {
   TempDir dir;
   fs::path output = dir / "ddim.png";
-  cli_run::Result r = cli_run::brick("run " + kPipeline + " scheduler=DDIMScheduler num_inference_steps=8 output=" + output.string() +
-                       " --state",
-                   environment(dir));
+  cli_run::Result r = cli_run::brick(
+      "run " + kPipeline + " scheduler=DDIMScheduler num_inference_steps=8 output=" + output.string() + " --state",
+      environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(is_png(output));
   r = cli_run::brick("run " + kPipeline + " scheduler=NoSuchScheduler", environment(dir));
   EXPECT_NE(r.status, 0);
-  EXPECT_TRUE(cli_run::contains(r.output, "component 'scheduler': no component type 'NoSuchScheduler' (known: ")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "component 'scheduler': no component type 'NoSuchScheduler' (known: "))
+      << r.output;
   EXPECT_TRUE(cli_run::contains(r.output, "core.DDIMScheduler")) << r.output;
 }
 
@@ -50,6 +52,121 @@ TEST(TextToImageCommand, DocumentsThePipeline) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(cli_run::contains(r.output, "class ShapesAutoBlocks")) << r.output;
   EXPECT_TRUE(cli_run::contains(r.output, "prompt")) << r.output;
+}
+
+// The first hour's snags: typed inputs, typos, -o, --json, previews,
+// --component, pipelines by name, doc with the file's inputs.
+TEST(TextToImageCommand, InputsAreReadByTheirDeclaredType) {
+  TempDir dir;
+  // prompt is `str | list[str]`: 123 and true stay text (they used to fail inside the block).
+  cli_run::Result r = cli_run::brick(
+      "run " + kPipeline + " prompt=123 num_inference_steps=2 --show prompt -o " + (dir / "a.png").string(),
+      environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "prompt = '123'")) << r.output;
+  r = cli_run::brick("run " + kPipeline + " seed=abc", environment(dir));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "input 'seed' expects int, got 'abc'")) << r.output;
+}
+
+TEST(TextToImageCommand, ATypoIsRefusedWithASuggestion) {
+  TempDir dir;
+  cli_run::Result r = cli_run::brick("run " + kPipeline + " promt=cat", environment(dir));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "unknown input 'promt' (did you mean 'prompt'?)")) << r.output;
+  r = cli_run::brick(
+      "run " + kPipeline + " promt=cat num_inference_steps=2 --allow-unknown -o " + (dir / "b.png").string(),
+      environment(dir));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "Unexpected input")) << r.output;
+  r = cli_run::brick("run " + kPipeline + " =x", environment(dir));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "expected NAME=VALUE, got '=x'")) << r.output;
+}
+
+TEST(TextToImageCommand, DashOWritesTheFileAndJsonPrintsTheOutputs) {
+  TempDir dir;
+  fs::path output = dir / "o" / "j.png";
+  cli_run::Result r =
+      cli_run::brick("run " + kPipeline + " num_inference_steps=4 --json -o " + output.string(), environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(is_png(output));
+  EXPECT_TRUE(cli_run::contains(r.output, "{\"image_paths\": [\"" + output.string() + "\"]}")) << r.output;
+  r = cli_run::brick("run example.Affine 'x=tensor([1.0])' -o x.png", environment(dir));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "declares no 'output' input")) << r.output;
+}
+
+TEST(TextToImageCommand, PreviewsAreWrittenEveryNSteps) {
+  TempDir dir;
+  fs::path output = dir / "p.png";
+  cli_run::Result r = cli_run::brick(
+      "run " + kPipeline + " num_inference_steps=6 --preview-every 3 -o " + output.string(), environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(is_png(dir / "p-step3.png"));
+  EXPECT_TRUE(is_png(dir / "p-step6.png"));
+  EXPECT_FALSE(fs::exists(dir / "p-step2.png"));
+  EXPECT_TRUE(is_png(output));
+}
+
+TEST(TextToImageCommand, AComponentsConfigIsSetFromTheCommandLine) {
+  TempDir dir;
+  cli_run::Result r = cli_run::brick("run " + kPipeline +
+                                         " scheduler=DDIMScheduler --component 'scheduler={\"clip_sample\": true}' "
+                                         "num_inference_steps=2 -o " +
+                                         (dir / "c.png").string(),
+                                     environment(dir));
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = cli_run::brick("run " + kPipeline + " --component 'schedular={}'", environment(dir));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "unknown component 'schedular' (did you mean 'scheduler'?)")) << r.output;
+  // A model keeps its weights across a config change: the same image.
+  fs::path same = dir / "same.png", changed = dir / "changed.png";
+  ASSERT_EQ(cli_run::brick("run " + kPipeline + " num_inference_steps=2 -o " + same.string(), environment(dir)).status,
+            0);
+  r = cli_run::brick(
+      "run " + kPipeline + " --component 'unet={\"unused_key\": 1}' num_inference_steps=2 -o " + changed.string(),
+      environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream a(same, std::ios::binary), b(changed, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}), std::string(std::istreambuf_iterator<char>(b), {}));
+}
+
+TEST(TextToImageCommand, InstalledPipelinesRunAndListByName) {
+  TempDir dir;
+  cli_run::Result r = cli_run::brick("list", environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "text2image")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "core.DDIMScheduler")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "shapes.TextEncoderStep")) << r.output;
+  r = cli_run::brick("run text2image num_inference_steps=2 -o " + (dir / "n.png").string(), environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(is_png(dir / "n.png"));
+}
+
+TEST(TextToImageCommand, DocShowsTheInputsTheFileSets) {
+  TempDir dir;
+  cli_run::Result r = cli_run::brick("doc " + kPipeline, environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "Inputs as " + kPipeline + " sets them")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "defaults to a red circle")) << r.output;
+  r = cli_run::brick("inspect " + kPipeline, environment(dir));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "brick doc " + kPipeline)) << r.output;
+}
+
+TEST(TextToImageCommand, UnknownWordsAreNamedAndQuietHidesWarnings) {
+  TempDir dir;
+  cli_run::Result r = cli_run::brick(
+      "run " + kPipeline + " 'prompt=a cat' num_inference_steps=2 -o " + (dir / "w.png").string(), environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "does not know 'cat'")) << r.output;
+  r = cli_run::brick("-q run " + kPipeline + " 'prompt=a cat' num_inference_steps=2 -o " + (dir / "w.png").string(),
+                     environment(dir));
+  EXPECT_FALSE(cli_run::contains(r.output, "does not know")) << r.output;
+  r = cli_run::brick("run " + kPipeline + " 'prompt=a cat' num_inference_steps=2 -o " + (dir / "w.png").string(),
+                     environment(dir) + " BRICK_LOG_LEVEL=error");
+  EXPECT_FALSE(cli_run::contains(r.output, "does not know")) << r.output;
 }
 
 }  // namespace

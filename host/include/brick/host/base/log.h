@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,9 +28,17 @@ struct LogRecord {
 using LogSink = std::function<void(const LogRecord&)>;
 
 // Replaces the sink; returns the previous one. The default sink writes
-// "[warning] brick: message" lines to stderr for Info and above.
+// "[warning] brick: message" lines to stderr.
 LogSink set_log_sink(LogSink sink);
+// Sends a message to the sink when its level is at least log_level().
 void log(LogLevel level, std::string_view source, std::string_view message);
+
+// Messages below this level are dropped before any sink sees them. Starts
+// at BRICK_LOG_LEVEL (debug, info, warning or error), else info.
+LogLevel log_level();
+void set_log_level(LogLevel level);
+// "debug" -> Debug, ...; nullopt for another text.
+std::optional<LogLevel> parse_log_level(std::string_view name);
 
 inline void log_warning(std::string_view message) { log(LogLevel::Warning, "brick", message); }
 inline void log_error(std::string_view message) { log(LogLevel::Error, "brick", message); }

@@ -21,6 +21,7 @@
 #include "brick/host/base/progress.h"
 #include "brick/host/components/components.h"
 #include "brick/host/state/block_state.h"
+#include "brick/host/state/pipeline_state.h"
 
 namespace brick::host {
 
@@ -34,6 +35,10 @@ struct StepEnd {
   // The loop's shared state: read it (latents for a preview) or set values
   // the next iteration reads, as diffusers' callback_on_step_end returns them.
   BlockState& block_state;
+  // The run's pipeline state as the blocks before the loop left it (the
+  // loop writes its outputs back when it ends); nullptr outside
+  // ModularPipeline::run.
+  const PipelineState* state;
 };
 
 struct RunOptions {
@@ -51,7 +56,8 @@ struct RunOptions {
 // nest: the previous one comes back). `options` must outlive the scope.
 class RunScope {
  public:
-  explicit RunScope(const RunOptions& options);
+  // `state`: the run's pipeline state, what StepEnd::state shows.
+  explicit RunScope(const RunOptions& options, const PipelineState* state = nullptr);
   ~RunScope();
   RunScope(const RunScope&) = delete;
   RunScope& operator=(const RunScope&) = delete;
@@ -61,6 +67,7 @@ class RunScope {
 
  private:
   const RunOptions* previous_;
+  const PipelineState* previous_state_;
 };
 
 // Throws Error(BRICK_ERR_CANCELLED) naming the run when the current run was cancelled.
@@ -68,6 +75,7 @@ void throw_if_cancelled();
 // A loop's progress: to the current run's sink with its id, else to the process's sink.
 void report_run_progress(std::string_view source, int64_t done, int64_t total);
 // After a loop iteration: the current run's on_step_end, if any.
-void notify_step_end(const StepEnd& step);
+void notify_step_end(const ModularPipelineBlocks& loop, const Value& args, Components& components,
+                     BlockState& block_state);
 
 }  // namespace brick::host

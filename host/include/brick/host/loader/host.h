@@ -51,7 +51,11 @@ class Host : public BlockFactory {
   BlockPtr create_block(std::string_view qualified_name, const Value& config = {}) const override;
 
   // The component types pipelines of this host create and load: the built-in
-  // ones (safetensors, TorchScript) and every loaded plugin's ("plugin.Name").
+  // ones (safetensors, TorchScript), every loaded plugin's ("plugin.Name"),
+  // and every registry-known plugin's, whose library opens when a component
+  // of one of its types is first made (so `scheduler=DDIMScheduler` works
+  // for a pipeline that uses no block of `core`). The host must outlive the
+  // first use of such a type.
   std::shared_ptr<const ComponentTypes> component_types() const;
 
   // --- the registry: knowing blocks without loading their plugins ---------
@@ -87,6 +91,8 @@ class Host : public BlockFactory {
   std::vector<std::shared_ptr<Plugin>> plugins_;
   std::vector<registry::PluginRecord> known_;
   std::optional<registry::LockFile> lock_;
+  // Expires with the host: lazy component types check it before using it.
+  std::shared_ptr<const int> alive_ = std::make_shared<const int>(0);
 };
 
 }  // namespace brick::host

@@ -46,4 +46,7 @@ std::unique_ptr<ModularPipelineBlocks> declared_block(const std::string& declara
 // filled in). `factory` gives composite blocks their sub-blocks.
 registry::PluginRecord plugin_record(const Plugin& plugin, const BlockFactory* factory = nullptr);
 
+// The component types a plugin record lists: {"plugin.Name", description}.
+std::vector<std::pair<std::string, std::string>> component_types_of(const registry::PluginRecord& record);
+
 }  // namespace brick::host

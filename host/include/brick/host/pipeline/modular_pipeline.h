@@ -22,6 +22,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -151,6 +152,13 @@ class ModularPipeline {
   // does not know are its to ignore. Error(NOT_FOUND) for an unknown
   // component or type, listing the known types.
   void set_component_type(std::string_view name, std::string_view type);
+  // Creates a component anew with its type and its config changed by
+  // `changes` (keys replace the current config's): `--component
+  // scheduler='{"clip_sample": false}'`. A plugin model keeps its weights
+  // (the new object loads the old one's state_dict; an error when they no
+  // longer fit); a bare set of weights (brick.SafetensorsWeights) has no
+  // config to change (Error UNSUPPORTED).
+  void set_component_config(std::string_view name, const Value::Dict& changes);
   // unload_components(names): the component becomes None (and leaves the
   // ComponentsManager); its spec stays, so it can be loaded again. Unknown
   // names warn; unloading twice is a no-op.
@@ -169,6 +177,11 @@ class ModularPipeline {
  private:
   void create_components();
   void register_component(const std::string& name, Value component);
+  // set_component_type / set_component_config: a new object of `type_hint`
+  // from `config`, on the pipeline's device, through update_components.
+  // `weights`, a state_dict, is loaded into the new object when not empty.
+  void recreate_component(std::string_view name, const std::string& type_hint, const Value& config,
+                          const Value& weights = Value());
   ComponentSpec* find_spec(std::string_view name);
 
   std::unique_ptr<ModularPipelineBlocks> blocks_;
@@ -181,6 +194,9 @@ class ModularPipeline {
   std::string diffusers_version_ = kDiffusersFormatVersion;
   std::vector<std::pair<std::string, ModularIndexEntry>> extra_components_;
   Value::Dict extra_configs_;
+  // Why a component is None: its creation or loading failed (the reason is
+  // added to the error of a block that fails while it is None).
+  std::map<std::string, std::string> component_failures_;
   // ComponentsManager id of each registered component.
   std::vector<std::pair<std::string, std::string>> manager_ids_;
 };

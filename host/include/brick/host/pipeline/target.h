@@ -32,8 +32,9 @@ struct Target {
 // Whether `target` names a pipeline file (ends in .json, or is a file).
 bool is_pipeline_file(const std::string& target);
 
-// A file path (anything ending in .json, or an existing file) or a block
-// name. The plugins come from the registry over the file's plugin folders
+// A file path (anything ending in .json, or an existing file), the name of
+// a pipeline on the pipeline search path ("text2image": find_pipeline), or a
+// block name. The plugins come from the registry over the file's plugin folders
 // and the search path: a library is opened on the first use of one of its
 // blocks, so only the plugins the target uses are loaded. A file's
 // "requires" are checked against the versions found (an Error listing every

@@ -39,4 +39,10 @@ std::pair<std::string, std::string> split_assignment(std::string_view argument);
 // its data on a second line, nested like torch's tolist().
 std::string format_value(const Value& value, size_t max_items = 64);
 
+// A value for JSON output (to_json), for scripts and servers: tensors become
+// {"tensor": <nested list>, "dtype": "float32", "shape": [...]}, the data left
+// out when the tensor has more than `max_items` elements; objects (components)
+// become {"object": repr}; everything else is itself, recursively.
+Value value_for_json(const Value& value, size_t max_items = 4096);
+
 }  // namespace brick::host
