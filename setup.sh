@@ -18,13 +18,15 @@
 #   libopenblas0-pthread    a fast BLAS for LibTorch (the default is the reference one)
 #   libgtest-dev, libbenchmark-dev   tests and benchmarks
 #   libpng-dev              PNG reading and writing in the image plugin (plugins/image)
+#   libicu-dev              Unicode categories and lower-casing for the CLIP tokenizer
+#                           (plugins/transformers; LibTorch already loads libicuuc)
 #   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ ccache binutils
   libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
-  libgtest-dev libbenchmark-dev libpng-dev
+  libgtest-dev libbenchmark-dev libpng-dev libicu-dev
 )
 
 build=0

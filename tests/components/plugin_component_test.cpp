@@ -209,3 +209,28 @@ TEST(PluginComponents, ASchedulerFolderMayUseSchedulerConfigJson) {
   std::shared_ptr<Object> object = component_host().component_types()->load(spec);
   EXPECT_EQ(object->call("step", Value::list({1.0})).as_float(), 4.0);
 }
+
+TEST(PluginComponents, ATokenizerFolderUsesTokenizerConfigJsonAndLearnsItsPath) {
+  // A transformers tokenizer folder: tokenizer_config.json and vocabulary
+  // files, no config.json, no weights. The type is created from
+  // tokenizer_config.json, with `_name_or_path` naming the folder (absolute),
+  // so it can read the folder's other files; nothing calls load_state_dict.
+  TempDir dir;
+  fs::create_directories(dir / "tokenizer");
+  std::ofstream(dir / "tokenizer" / "tokenizer_config.json")
+      << R"({"model_max_length": 77, "_name_or_path": "openai/clip-vit-large-patch14"})";
+  std::ofstream(dir / "tokenizer" / "vocab.json") << "{}";
+  ComponentSpec spec = pretrained("tokenizer", dir.path().string(), "tokenizer", "test_components.OtherType");
+  std::shared_ptr<Object> object = component_host().component_types()->load(spec);
+  Value config = object->config();  // OtherType has no config(): the one it was created from
+  ASSERT_TRUE(config.find("model_max_length"));
+  EXPECT_EQ(config.find("model_max_length")->as_int(), 77);
+  ASSERT_TRUE(config.find("_name_or_path"));
+  EXPECT_EQ(config.find("_name_or_path")->as_string(), fs::absolute(dir / "tokenizer").string());
+  // config.json still comes first, and gets the path too.
+  std::ofstream(dir / "tokenizer" / "config.json") << R"({"size": 1})";
+  config = component_host().component_types()->load(spec)->config();
+  EXPECT_FALSE(config.find("model_max_length"));
+  ASSERT_TRUE(config.find("_name_or_path"));
+  EXPECT_EQ(config.find("_name_or_path")->as_string(), fs::absolute(dir / "tokenizer").string());
+}

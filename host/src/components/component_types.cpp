@@ -146,10 +146,13 @@ std::shared_ptr<Object> ComponentTypes::load(const ComponentSpec& spec, const Lo
 }
 
 Value read_component_config(const fs::path& folder) {
+  // diffusers' config.json, a scheduler's scheduler_config.json, or a
+  // transformers tokenizer's tokenizer_config.json: the first one present.
   fs::path file = folder / "config.json";
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec) && fs::is_regular_file(folder / "scheduler_config.json", ec)) {
-    file = folder / "scheduler_config.json";
+  for (const char* other : {"scheduler_config.json", "tokenizer_config.json"}) {
+    if (fs::is_regular_file(file, ec)) break;
+    if (fs::is_regular_file(folder / other, ec)) file = folder / other;
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(BRICK_ERR_NOT_FOUND, "no config file '" + file.string() + "'");
@@ -159,7 +162,22 @@ Value read_component_config(const fs::path& folder) {
   if (config.kind() != Value::Kind::Dict) {
     throw Error(BRICK_ERR_INVALID_ARGUMENT, "'" + file.string() + "' does not hold a JSON object");
   }
-  return config;
+  // The folder itself, under the key diffusers and transformers use for it,
+  // so that a type can read the folder's other files (a tokenizer's
+  // vocab.json and merges.txt). It names where the component was loaded
+  // from now, whatever the file said.
+  Value::Dict items = config.as_dict();
+  std::string where = fs::absolute(folder, ec).lexically_normal().string();
+  if (!where.empty() && where.size() > 1 && where.back() == '/') where.pop_back();
+  bool replaced = false;
+  for (auto& [key, value] : items) {
+    if (key == "_name_or_path") {
+      value = Value(where);
+      replaced = true;
+    }
+  }
+  if (!replaced) items.emplace_back("_name_or_path", Value(where));
+  return Value::dict(std::move(items));
 }
 
 ComponentTypes ComponentTypes::builtin() {

@@ -63,6 +63,11 @@ std::optional<Value> PluginComponent::call_if_answered(std::string_view method, 
 
 void PluginComponent::save(const std::filesystem::path& folder) const {
   std::filesystem::create_directories(folder);
+  // A type whose folder is more than config.json and weights (a tokenizer's
+  // vocabulary files) writes it itself, as transformers' save_pretrained does.
+  // Saving is a query of the component: calling it on a const one is safe by contract.
+  Value where = Value::dict({{"save_directory", Value(folder.string())}});
+  if (const_cast<PluginComponent*>(this)->call_if_answered("save_pretrained", where)) return;
   std::filesystem::path file = folder / "config.json";
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   Value current = config();
@@ -115,7 +120,14 @@ void load_weights(PluginComponent& component, const std::filesystem::path& folde
   on_cpu.device.reset();
   std::shared_ptr<SafetensorsWeights> weights = SafetensorsWeights::load(folder, spec, on_cpu);
   Value args = Value::dict({{"state_dict", Value::dict(weights->tensors())}});
-  if (!component.call_if_answered("load_state_dict", args)) {
+  std::optional<Value> answered;
+  try {
+    answered = component.call_if_answered("load_state_dict", args);
+  } catch (const Error& e) {
+    // The type names the keys; the folder says which files they came from.
+    throw Error(e.status(), "weights in '" + folder.string() + "': " + e.what());
+  }
+  if (!answered) {
     throw Error(BRICK_ERR_UNSUPPORTED, "'" + folder.string() + "' has weights, but component type '" + qualified +
                                            "' has no load_state_dict method");
   }

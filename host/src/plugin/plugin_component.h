@@ -35,6 +35,8 @@ class PluginComponent : public Object {
   std::optional<Value> call_if_answered(std::string_view method, const Value& args);
   // Writes <folder>/config.json and, when the type answers state_dict with
   // tensors, <folder>/model.safetensors: what loading from the folder reads.
+  // A type that answers save_pretrained(save_directory=<folder>) writes the
+  // folder itself instead.
   void save(const std::filesystem::path& folder) const override;
   // Calls the type's `to(device="cuda:0")` when it has one; remembers where
   // the component is either way.
@@ -54,7 +56,8 @@ class PluginComponent : public Object {
 
 // Registers "<plugin>.<Name>" for each component class of the plugin. Such a
 // type loads from a folder as diffusers' ConfigMixin/ModelMixin do: created
-// from <folder>/config.json (a scheduler's scheduler_config.json also works),
+// from <folder>/config.json (a scheduler's scheduler_config.json and a
+// tokenizer's tokenizer_config.json also work; `_name_or_path` names the folder),
 // then given the folder's weights (every *.safetensors, or *.<variant>.safetensors)
 // through its `load_state_dict`, then moved to the load device.
 void add_plugin_component_types(const std::shared_ptr<const Plugin>& plugin,

@@ -37,7 +37,10 @@ struct ComponentType {
 };
 
 // A component folder's config: config.json, else scheduler_config.json
-// (diffusers' name for schedulers). Throws Error unless it holds a JSON object.
+// (diffusers' name for schedulers), else tokenizer_config.json
+// (transformers' tokenizers). `_name_or_path` is set to the folder's
+// absolute path, so a type can read its other files. Throws Error unless it
+// holds a JSON object.
 Value read_component_config(const std::filesystem::path& folder);
 
 class ComponentTypes {
