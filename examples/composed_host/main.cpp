@@ -15,6 +15,7 @@ namespace host = brick::host;
 
 namespace {
 
+// [sample:compose]
 // diffusers' SequentialPipelineBlocks.from_blocks_dict, with blocks of any plugin.
 std::unique_ptr<host::SequentialPipelineBlocks> text_to_image(const host::Host& plugins) {
   auto denoise = plugins.create_block("core.DenoiseLoop");
@@ -32,6 +33,7 @@ std::unique_ptr<host::SequentialPipelineBlocks> text_to_image(const host::Host& 
   blocks->sub_blocks().set("save", plugins.create_block("image.SaveImagesStep"));
   return blocks;
 }
+// [/sample:compose]
 
 }  // namespace
 
@@ -39,10 +41,12 @@ int main(int argc, char** argv) {
   std::string prompt = argc > 1 ? argv[1] : "a green triangle";
   std::string output = argc > 2 ? argv[2] : "composed.png";
 
+  // [sample:log_sink]
   // Everything brick and its plugins say comes here, with our own prefix.
   host::ScopedLogSink log([](const host::LogRecord& r) {
     std::cerr << "[composed_host " << host::log_level_name(r.level) << "] " << r.source << ": " << r.message << "\n";
   });
+  // [/sample:log_sink]
 
   try {
     host::Host plugins;
@@ -50,15 +54,18 @@ int main(int argc, char** argv) {
     std::unique_ptr<host::SequentialPipelineBlocks> blocks = text_to_image(plugins);
     std::cout << blocks->doc() << "\n\n";
 
+    // [sample:from_pretrained]
     // The model repository by name, as a hub id in a cache: BRICK_MODEL_PATH,
     // then brick's share/brick/models. Its index says which component goes where.
     host::PipelineOptions options;
     options.component_types = plugins.component_types();
-    host::ModularPipeline pipe = host::ModularPipeline::from_pretrained(host::resolve_model_repository("shapes"),
-                                                                        std::move(blocks), options);
+    host::ModularPipeline pipe =
+        host::ModularPipeline::from_pretrained(host::resolve_model_repository("shapes"), std::move(blocks), options);
     host::LoadReport report = pipe.load_components();
     if (!report.ok()) return 1;  // each failure was logged through our sink
+    // [/sample:from_pretrained]
 
+    // [sample:run_options]
     // Progress of this run only, and a look at every step's latents
     // (diffusers' callback_on_step_end).
     host::RunOptions run;
@@ -75,6 +82,7 @@ int main(int argc, char** argv) {
     host::PipelineState state = pipe.run(
         {{"prompt", host::Value(prompt)}, {"num_inference_steps", host::Value(8)}, {"output", host::Value(output)}},
         run);
+    // [/sample:run_options]
     std::cout << "steps seen: " << steps << "\nimage_paths = " << state.get("image_paths").repr() << "\n";
     return 0;
   } catch (const host::Error& e) {

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   std::string prompt = argc > 2 ? argv[2] : "a blue square";
   std::string output = argc > 3 ? argv[3] : "minimal.png";
   try {
+    // [sample:run]
     // Every plugin on the search path (BRICK_PLUGIN_PATH, then brick's own
     // plugin folder) is known from the registry's cache; a library opens when
     // one of its blocks or component types is first used.
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     host::Kwargs inputs = pipeline_file.inputs_with({{"prompt", host::Value(prompt)}, {"output", host::Value(output)}});
     host::PipelineState state = pipe(inputs);
     std::cout << "image_paths = " << state.get("image_paths").repr() << "\n";
+    // [/sample:run]
     return 0;
   } catch (const host::Error& e) {
     // Every failure names what failed: the block, the file, the value.

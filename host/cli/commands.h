@@ -47,6 +47,7 @@ int run_command(const RunArguments& options);
 struct ListOptions {
   host::PluginSearch search;
   bool json = false;
+  bool names = false;
 };
 int list_command(const ListOptions& options);
 

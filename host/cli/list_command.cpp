@@ -56,6 +56,11 @@ int list_command(const ListOptions& options) {
     for (auto& [name, description] : host::component_types_of(plugin))
       types.push_back({name, description, plugin.name});
   }
+  if (options.names) {  // what run, doc and graph take: for shell completion
+    for (const auto* section : {&pipelines, &blocks})
+      for (const Entry& e : *section) std::cout << e.name << "\n";
+    return 0;
+  }
   if (options.json) {
     std::cout << host::to_json(host::Value::dict({{"pipelines", as_json(pipelines, "file")},
                                                   {"blocks", as_json(blocks, "plugin")},

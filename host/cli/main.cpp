@@ -12,9 +12,8 @@ namespace {
 // Every flag means one thing in every subcommand: -o is a file written,
 // -p a plugin file, -P a plugin folder, -w a workflow, -d a device.
 void add_search_options(CLI::App* command, brick::host::PluginSearch& search) {
-  command->add_option("-p,--plugin", search.files, "A plugin file to load (repeatable)")
-      ->check(CLI::ExistingFile)
-      ->allow_extra_args(false);
+  // A missing file is the loader's error (it names the file), not a usage error.
+  command->add_option("-p,--plugin", search.files, "A plugin file to load (repeatable)")->allow_extra_args(false);
   command
       ->add_option("-P,--plugin-dir", search.dirs,
                    "A folder of plugins to search before BRICK_PLUGIN_PATH and the installed plugins (repeatable)")
@@ -36,6 +35,9 @@ int main(int argc, char** argv) {
   bool quiet = false;
   app.add_flag("-v,--verbose", verbose, "Show debug messages too (BRICK_LOG_LEVEL=debug)");
   app.add_flag("-q,--quiet", quiet, "Show errors only (BRICK_LOG_LEVEL=error)");
+  // Checks a command line and does nothing (tests/docs checks every command the docs show).
+  bool parse_only = false;
+  app.add_flag("--parse-only", parse_only)->group("");
 
   brick::cli::InspectOptions inspect;
   CLI::App* inspect_cmd = app.add_subcommand(
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   CLI::App* list_cmd =
       app.add_subcommand("list", "List the installed pipelines, every block and every component type found");
   list_cmd->add_flag("--json", list.json, "Print JSON");
+  list_cmd->add_flag("--names", list.names, "Print only the names of the pipelines and blocks, one per line");
   add_search_options(list_cmd, list.search);
 
   brick::cli::RunArguments run;
@@ -123,6 +126,7 @@ int main(int argc, char** argv) {
     // --help and --version exit 0; a usage error exits 2, whatever CLI11's code.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (parse_only) return 0;
   if (quiet) brick::host::set_log_level(brick::host::LogLevel::Error);
   if (verbose) brick::host::set_log_level(brick::host::LogLevel::Debug);
 

@@ -4,10 +4,14 @@
 // say) are named like any block. A file may also set default inputs, config
 // values and the plugin versions it needs.
 //
+//   host.use_registry(PluginSearch{}.open_registry());  // installed plugins
 //   auto file = PipelineFile::read("text2image.json");
-//   host.load_plugins(file.plugin_dirs);
+//   host.load_plugins(file.plugin_dirs());
 //   ModularPipeline pipe = file.init_pipeline(host);
+//   pipe.load_components();                             // its repository's models
 //   PipelineState state = pipe(file.inputs_with({{"prompt", "a red circle"}}));
+//
+// (docs/pipeline-files.md runs this, from docs/samples/host_samples.cpp.)
 //
 // Every error names the file, the JSON path of the offending entry
 // (blocks.sequential.denoise) and what was expected there.

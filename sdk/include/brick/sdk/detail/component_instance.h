@@ -62,9 +62,8 @@ struct ComponentInstance : brick_component {
 
   static void destroy_impl(brick_component* self) { delete static_cast<ComponentInstance*>(self); }
 
-  static brick_status create(const brick_component_class* cls, brick_ctx* ctx, brick_value config,
-                             brick_component** out) {
-    const auto* entry = static_cast<const ComponentClassEntry*>(cls);
+  static brick_status create(const brick_component_class* /*cls: one instantiation per type*/, brick_ctx* ctx,
+                             brick_value config, brick_component** out) {
     return guard(ctx, [&] {
       std::unique_ptr<T> object;
       if constexpr (std::is_constructible_v<T, ValueRef>) {
@@ -75,7 +74,6 @@ struct ComponentInstance : brick_component {
         object = std::make_unique<T>();
       }
       Value kept = config ? Value::retain(ValueRef(config)) : Value::dict();
-      (void)entry;
       *out = new ComponentInstance(std::move(object), std::move(kept));
     });
   }
