@@ -1,4 +1,5 @@
 // [sample:plugin]
+#include <ATen/TensorOperators.h>  // the ATen ops used: Tensor * double
 #include <brick/plugin.h>
 
 class Scale : public brick::ModularPipelineBlocks {

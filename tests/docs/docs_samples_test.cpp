@@ -2,6 +2,7 @@
 // and the sample plugins built beside this test.
 #include <gtest/gtest.h>
 
+#include <ATen/TensorOperators.h>
 #include <ATen/ops/allclose.h>
 #include <ATen/ops/ones.h>
 #include <brick/host.h>
