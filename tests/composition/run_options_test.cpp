@@ -114,5 +114,36 @@ TEST(RunOptions, RunsOnTwoThreadsSeeOnlyTheirOwnOptions) {
   EXPECT_EQ(host::RunScope::current(), nullptr);
 }
 
+TEST(RunOptions, ASecondRunOfOnePipelineFromAnotherThreadIsRefused) {
+  auto pipe = test_host().create_block("test_composition.TimestepLoop")->init_pipeline();
+  std::string refused;
+  host::RunOptions options;
+  options.on_step_end = [&](const host::StepEnd&) {
+    if (!refused.empty()) return;
+    // While the first run is inside its loop, another thread tries the same pipeline.
+    std::thread other([&] {
+      try {
+        pipe(three_steps());
+        refused = "(ran)";
+      } catch (const host::Error& e) {
+        refused = e.what();
+        EXPECT_EQ(e.status(), BRICK_ERR_UNSUPPORTED);
+      }
+    });
+    other.join();
+  };
+  EXPECT_EQ(pipe.run(three_steps(), options).get("steps_run"), Value(3));  // the first run is unharmed
+  EXPECT_NE(refused.find("this pipeline is already running"), std::string::npos) << refused;
+  EXPECT_EQ(pipe(three_steps()).get("steps_run"), Value(3));  // and the pipeline runs again afterwards
+}
+
+TEST(RunOptions, ARunStartedFromItsOwnCallbackIsRefusedAndTheFlagClearsOnFailure) {
+  auto pipe = test_host().create_block("test_composition.TimestepLoop")->init_pipeline();
+  host::RunOptions options;
+  options.on_step_end = [&](const host::StepEnd&) { pipe(three_steps()); };
+  EXPECT_THROW(pipe.run(three_steps(), options), host::Error);
+  EXPECT_EQ(pipe(three_steps()).get("steps_run"), Value(3));
+}
+
 }  // namespace
 }  // namespace brick::test

@@ -69,6 +69,15 @@ PipelineState ModularPipeline::operator()(const Kwargs& kwargs, const PipelineSt
 }
 
 PipelineState ModularPipeline::run(const Kwargs& kwargs, RunOptions options, const PipelineState* state) {
+  if (running_->exchange(true)) {
+    throw Error(BRICK_ERR_UNSUPPORTED,
+                "this pipeline is already running (on another thread, or a callback of its run started another): "
+                "a ModularPipeline runs one call at a time; make one pipeline per thread (docs/embedding.md)");
+  }
+  struct Done {
+    std::atomic<bool>& running;
+    ~Done() { running = false; }
+  } done{*running_};
   static std::atomic<uint64_t> runs{0};
   if (options.run_id.empty()) options.run_id = "run-" + std::to_string(++runs);
   PipelineState run_state = state ? state->deep_copy() : PipelineState();

@@ -21,6 +21,7 @@
 //   pipe.save_pretrained("/models/copy");          // modular_model_index.json + a folder per component
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -189,6 +190,10 @@ class ModularPipeline {
   Components components_;
   std::vector<ComponentSpec> component_specs_;
   std::vector<ConfigSpec> config_specs_;
+  // Set while a run is in progress: a second run of the same pipeline (from
+  // another thread, or from inside the first) is refused, because blocks
+  // and components keep per-call data. A pointer, so the pipeline stays movable.
+  std::unique_ptr<std::atomic<bool>> running_ = std::make_unique<std::atomic<bool>>(false);
   // Index fields and entries read by from_pretrained that no spec covers.
   std::string class_name_ = "ModularPipeline";
   std::string diffusers_version_ = kDiffusersFormatVersion;
