@@ -129,7 +129,9 @@ TEST(PipelineComponents, FailuresAreReportedWithTheReasonAndDoNotStopTheOthers) 
   EXPECT_NE(report.failed[0].second.find("Unable to load vae"), std::string::npos) << report.failed[0].second;
   EXPECT_NE(report.failed[0].second.find("truncated"), std::string::npos) << report.failed[0].second;
   EXPECT_EQ(report.failed[1].first, "remote");
-  EXPECT_NE(report.failed[1].second.find("not a local folder"), std::string::npos) << report.failed[1].second;
+  EXPECT_NE(report.failed[1].second.find("no model repository 'org/not-a-folder': looked at 'org/not-a-folder'"),
+            std::string::npos)
+      << report.failed[1].second;
   EXPECT_NE(report.failed[2].second.find("no component type 'nolib.Missing'"), std::string::npos);
   EXPECT_TRUE(pipe.component("vae").is_none());
   EXPECT_EQ(log.warnings().size(), 3u) << log.all();
