@@ -29,6 +29,7 @@ _brick() {
     -d | --device) COMPREPLY=($(compgen -W "cpu cuda cuda:0 cuda:1" -- "$cur")); return ;;
     -f | --format) COMPREPLY=($(compgen -W "dot mermaid" -- "$cur")); return ;;
     -w | --workflow | --show | --component | --preview-every) return ;;
+    --model) COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
 
   if [[ -z $sub ]]; then
@@ -40,7 +41,7 @@ _brick() {
   case $sub in
     inspect) options="--json --bad $search" ;;
     list) options="--json --names $search" ;;
-    run) options="-o --output --show --state --json -w --workflow -d --device --component --allow-unknown --preview-every --lock $search" ;;
+    run) options="-o --output --show --state --json -w --workflow --model -d --device --component --allow-unknown --preview-every --lock $search" ;;
     doc) options="-w --workflow --repr $search" ;;
     graph) options="-f --format -o --output -w --workflow $search" ;;
     lock) options="-o --output $search" ;;
@@ -54,7 +55,7 @@ _brick() {
   local target="" j
   for ((j = i + 1; j < cword; j++)); do
     case ${words[j]} in
-      -p | --plugin | -P | --plugin-dir | -o | --output | -w | --workflow | -d | --device | -f | --format | --show | --component | --preview-every | --lock) ((j++)) ;;
+      -p | --plugin | -P | --plugin-dir | -o | --output | -w | --workflow | -d | --device | -f | --format | --show | --component | --preview-every | --lock | --model) ((j++)) ;;
       -*) ;;
       *) target=${words[j]}; break ;;
     esac

@@ -35,6 +35,7 @@ struct RunArguments {
   std::vector<std::string> show;         // --show NAME; default: the pipeline's outputs
   std::vector<std::string> components;   // --component NAME=JSON: a component's config changes
   std::string workflow;                  // --workflow NAME
+  std::string model;                     // --model PATH_OR_ID: replaces the file's pretrained_model_name_or_path
   std::string lock;                      // --lock FILE (or BRICK_LOCK): refuse changed plugins
   bool print_state = false;              // --state: the whole PipelineState
   bool json = false;                     // --json: the outputs as one JSON object

@@ -73,6 +73,12 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--state", run.print_state, "Print the whole pipeline state instead");
   run_cmd->add_flag("--json", run.json, "Print the outputs as one JSON object (tensors as {tensor, dtype, shape})");
   run_cmd->add_option("-w,--workflow", run.workflow, "Run only the blocks of this workflow")->allow_extra_args(false);
+  run_cmd
+      ->add_option("--model", run.model,
+                   "PATH_OR_ID: the model repository to load from, replacing the pipeline file's "
+                   "pretrained_model_name_or_path: a folder, a name on BRICK_MODEL_PATH, or a hub id (org/name, "
+                   "org/name@revision) already in the Hugging Face cache; never downloaded")
+      ->allow_extra_args(false);
   run_cmd->add_option("-d,--device", run.device, "Where blocks run and components live: cpu (default), cuda, cuda:N")
       ->allow_extra_args(false);
   run_cmd

@@ -95,6 +95,13 @@ class Previews {
 int run_command(const RunArguments& options) {
   brick_device device = device_of(options.device);
   host::Target target = host::open_target(options.target, options.search, options.lock);
+  if (!options.model.empty()) {
+    try {
+      target.use_model(options.model);
+    } catch (const host::Error& e) {
+      throw host::Error(e.status(), std::string("--model: ") + e.what());
+    }
+  }
 
   host::ModularPipeline pipe = target.init_pipeline(options.workflow);
   // On the device first, so that components load straight onto it.

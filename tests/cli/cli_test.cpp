@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "run_brick.h"
@@ -183,6 +184,48 @@ TEST(Cli, APipelineFileErrorNamesTheFileAndThePath) {
       << r.output;
   EXPECT_TRUE(contains(r.output, "example (Affine, RandomLatents, Update, Repeat)")) << r.output;
   unlink(path);
+}
+
+// --model with a block: the one-block pipeline is made from that
+// repository, a folder or a hub id in the Hugging Face cache (the
+// shipped-pipeline cases are in text2image_tests).
+TEST(Cli, RunTakesTheModelFromAFolderOrTheHubCache) {
+  namespace fs = std::filesystem;
+  fs::path dir = kScratch / "model";
+  fs::remove_all(dir);
+  auto write = [](const fs::path& file, const std::string& text) {
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+  };
+  const std::string commit = "89abcdef0123456789abcdef0123456789abcdef";
+  write(dir / "folder" / "model_index.json", R"({"_class_name": "ExamplePipeline"})");
+  write(dir / "hub" / "models--org--example" / "snapshots" / commit / "model_index.json",
+        R"({"_class_name": "ExamplePipeline"})");
+  write(dir / "hub" / "models--org--example" / "refs" / "main", commit);
+  write(dir / "broken" / "model_index.json", "not json");
+  const std::string env = "HF_HUB_CACHE=" + (dir / "hub").string();
+  const std::string run = "run example.Affine 'x=tensor([1.0, 2.0])' scale=2 shift=1 ";
+  const std::string expected = "y = Tensor(dtype=torch.float32, shape=torch.Size([2]))\n    [3.0, 5.0]\n";
+
+  Result r = brick(run + "--model " + (dir / "folder").string(), env);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, expected);
+  r = brick(run + "--model org/example", env);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, expected);
+  // The folder given is the one read.
+  r = brick(run + "--model " + (dir / "broken").string(), env);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, (dir / "broken" / "model_index.json").string())) << r.output;
+  r = brick(run + "--model org/absent", env);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "error: --model: no model repository 'org/absent': looked at 'org/absent', "))
+      << r.output;
+  EXPECT_TRUE(contains(r.output, "Hugging Face cache (HF_HUB_CACHE): '" +
+                                     (dir / "hub" / "models--org--absent").string() + "' (no such folder)"))
+      << r.output;
+  EXPECT_TRUE(contains(r.output, "download it into that cache with `hf download org/absent`")) << r.output;
+  fs::remove_all(dir);
 }
 
 namespace {

@@ -129,7 +129,9 @@ TEST(PipelineComponents, FailuresAreReportedWithTheReasonAndDoNotStopTheOthers) 
   EXPECT_NE(report.failed[0].second.find("Unable to load vae"), std::string::npos) << report.failed[0].second;
   EXPECT_NE(report.failed[0].second.find("truncated"), std::string::npos) << report.failed[0].second;
   EXPECT_EQ(report.failed[1].first, "remote");
-  EXPECT_NE(report.failed[1].second.find("not a local folder"), std::string::npos) << report.failed[1].second;
+  EXPECT_NE(report.failed[1].second.find("no model repository 'org/not-a-folder': looked at 'org/not-a-folder'"),
+            std::string::npos)
+      << report.failed[1].second;
   EXPECT_NE(report.failed[2].second.find("no component type 'nolib.Missing'"), std::string::npos);
   EXPECT_TRUE(pipe.component("vae").is_none());
   EXPECT_EQ(log.warnings().size(), 3u) << log.all();
@@ -358,14 +360,24 @@ TEST(ModularRepository, RoundTripIsLossless) {
 }
 
 TEST(ModularRepository, NonLocalPathsAndMissingIndexesGiveClearErrors) {
+  // A hub id is looked for in the local cache only (an empty one here).
+  TempDir cache;
+  ::setenv("HF_HUB_CACHE", cache.path().c_str(), 1);
   try {
     ModularPipeline::from_pretrained("stabilityai/sdxl-base-1.0", sd_blocks("x"));
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.status(), BRICK_ERR_NOT_FOUND);
-    EXPECT_NE(std::string(e.what()).find("'stabilityai/sdxl-base-1.0' is not a local folder"), std::string::npos)
-        << e.what();
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("no model repository 'stabilityai/sdxl-base-1.0': looked at 'stabilityai/sdxl-base-1.0'", 0),
+              0u)
+        << what;
+    EXPECT_NE(what.find("Nothing is fetched from a network: download it into that cache with `hf download "
+                        "stabilityai/sdxl-base-1.0`"),
+              std::string::npos)
+        << what;
   }
+  ::unsetenv("HF_HUB_CACHE");
   TempDir empty;
   try {
     ModularPipeline::from_pretrained(empty.path(), sd_blocks("x"));

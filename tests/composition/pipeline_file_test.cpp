@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include "composition_support.h"
 
 namespace brick::test {
@@ -269,6 +270,78 @@ TEST(PipelineFile, ARepositoryBesideTheFileOrOnTheModelSearchPath) {
   // Beside the file wins.
   fs::rename(root / "models" / "tiny", root / "files" / "tiny");
   EXPECT_EQ(PipelineFile::parse(text, "test.json", root / "files").repository(), root / "files" / "tiny");
+  fs::remove_all(root);
+}
+
+// brick run --model and Target::use_model: one call replaces the file's
+// repository with a folder or a hub id found in the local Hugging Face cache.
+TEST(PipelineFile, TheRepositoryIsReplacedByAFolderOrAHubId) {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("brick-model-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  auto index_in = [](const fs::path& repo, const std::string& weights) {
+    host::ModularModelIndex index;
+    host::ModularIndexEntry entry;
+    entry.library = "brick";
+    entry.class_name = "SafetensorsWeights";
+    entry.spec.pretrained_model_name_or_path = weights;
+    entry.spec.subfolder = "unet";
+    index.components.emplace_back("unet", entry);
+    fs::create_directories(repo);
+    host::write_modular_model_index(repo, index);
+  };
+  index_in(root / "files" / "tiny", "/weights/file");
+  index_in(root / "elsewhere", "/weights/folder");
+  // A cache as huggingface_hub leaves it: refs/main -> snapshots/<commit>.
+  const std::string commit = "0123456789abcdef0123456789abcdef01234567";
+  fs::path repo = root / "hub" / "models--org--tiny";
+  index_in(repo / "snapshots" / commit, "/weights/hub");
+  fs::create_directories(repo / "refs");
+  std::ofstream(repo / "refs" / "main") << commit;
+  const char* saved = std::getenv("HF_HUB_CACHE");
+  std::string saved_value = saved ? saved : "";
+  ::setenv("HF_HUB_CACHE", (root / "hub").c_str(), 1);
+
+  const char* text = R"({
+    "brick_pipeline": 1, "pretrained_model_name_or_path": "tiny",
+    "blocks": {"block": "test_composition.Step", "config": {"components": [{"name": "unet", "type_hint": "UNet"}]}}
+  })";
+  PipelineFile file = PipelineFile::parse(text, "test.json", root / "files");
+  auto weights_of = [](const PipelineFile& f) {
+    return f.init_pipeline(test_host()).get_component_spec("unet").pretrained_model_name_or_path.value_or("");
+  };
+  EXPECT_EQ(weights_of(file), "/weights/file");
+
+  // A folder, relative to the given folder (a command's working folder).
+  file.set_pretrained_model_name_or_path("elsewhere", root);
+  EXPECT_EQ(file.pretrained_model_name_or_path(), "elsewhere");
+  EXPECT_EQ(file.repository(), root / "elsewhere");
+  EXPECT_EQ(weights_of(file), "/weights/folder");
+
+  // A hub id, from the cache.
+  file.set_pretrained_model_name_or_path("org/tiny");
+  EXPECT_EQ(file.repository(), repo / "snapshots" / commit);
+  EXPECT_EQ(weights_of(file), "/weights/hub");
+
+  // Not found: the error is about the model given, not about the file.
+  file.set_pretrained_model_name_or_path("org/none");
+  try {
+    file.repository();
+    FAIL();
+  } catch (const host::PipelineFileError&) {
+    FAIL() << "the file is not at fault";
+  } catch (const host::Error& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("no model repository 'org/none': looked at 'org/none'", 0), 0u) << what;
+    EXPECT_NE(what.find("'" + (root / "hub" / "models--org--none").string() + "' (no such folder)"), std::string::npos)
+        << what;
+  }
+
+  if (saved) {
+    ::setenv("HF_HUB_CACHE", saved_value.c_str(), 1);
+  } else {
+    ::unsetenv("HF_HUB_CACHE");
+  }
   fs::remove_all(root);
 }
 

@@ -65,6 +65,37 @@ TEST(DocString, WrapsAt115CodePoints) {
   EXPECT_NE(doc.find(accented + " " + accented + "\n          tail"), std::string::npos) << doc;
 }
 
+// diffusers prints a component's type_hint.__name__: the class, without the
+// library brick's type hints carry ("transformers.CLIPTextModel").
+TEST(DocString, AComponentTypePrintsAsItsClassName) {
+  auto spec = [](const char* name, const char* type_hint) {
+    brick::host::ComponentSpec c;
+    c.name = name;
+    c.type_hint = type_hint;
+    return c;
+  };
+  std::vector<brick::host::ComponentSpec> components{spec("text_encoder", "transformers.CLIPTextModel"),
+                                                     spec("unet", "diffusers.UNet2DConditionModel"),
+                                                     spec("guider", "ClassifierFreeGuidance"), spec("weights", "")};
+  components[1].pretrained_model_name_or_path = "stable-diffusion-v1-5/stable-diffusion-v1-5";
+  components[1].subfolder = "unet";
+  EXPECT_EQ(make_doc_string({}, {}, "", "Step", components),
+            "class Step\n"
+            "\n"
+            "  Components:\n"
+            "      text_encoder (`CLIPTextModel`)\n"
+            "      unet (`UNet2DConditionModel`) [pretrained_model_name_or_path=stable-diffusion-v1-5/"
+            "stable-diffusion-v1-5, subfolder=unet]\n"
+            "      guider (`ClassifierFreeGuidance`)\n"
+            "      weights (`None`)\n"
+            "\n"
+            "\n"
+            "\n");
+  EXPECT_EQ(brick::host::component_type_name("transformers.CLIPTokenizer"), "CLIPTokenizer");
+  EXPECT_EQ(brick::host::component_type_name("brick.SafetensorsWeights"), "SafetensorsWeights");
+  EXPECT_EQ(brick::host::component_type_name(""), "None");
+}
+
 TEST(DocString, PluginBlockDeclaringEverything) {
   auto block = brick::test::test_host().create_block("test_blocks.DeclaresAll");
   EXPECT_EQ(block->doc(),

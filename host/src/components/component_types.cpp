@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "brick/host/base/error.h"
+#include "brick/host/components/model_search_path.h"
 #include "brick/host/components/safetensors.h"
 #include "brick/host/params/component_spec.h"
 #include "brick/host/value/json.h"
@@ -94,13 +95,10 @@ std::shared_ptr<Object> ComponentTypes::load(const ComponentSpec& spec, const Lo
     if (!spec.pretrained_model_name_or_path) {
       throw Error(BRICK_ERR_INVALID_ARGUMENT, "pretrained_model_name_or_path is not set");
     }
-    fs::path root(*spec.pretrained_model_name_or_path);
+    // A folder, or a hub id in the local cache at the spec's revision (the
+    // entries of a modular_model_index.json saved from the hub name one).
+    fs::path root = resolve_model_repository(*spec.pretrained_model_name_or_path, {}, spec.revision);
     std::error_code ec;
-    if (!fs::is_directory(root, ec)) {
-      throw Error(BRICK_ERR_NOT_FOUND, "'" + root.string() +
-                                           "' is not a local folder (brick loads components from local folders "
-                                           "only; nothing is fetched from a network)");
-    }
     fs::path folder = spec.subfolder.empty() ? root : root / spec.subfolder;
     if (!fs::is_directory(folder, ec)) throw Error(BRICK_ERR_NOT_FOUND, "no folder '" + folder.string() + "'");
 

@@ -147,11 +147,17 @@ std::string format_output_params(const std::vector<OutputParam>& params, int ind
   return out;
 }
 
+std::string component_type_name(const std::string& type_hint) {
+  if (type_hint.empty()) return "None";
+  size_t dot = type_hint.rfind('.');
+  return dot == std::string::npos ? type_hint : type_hint.substr(dot + 1);
+}
+
 std::string format_components(const std::vector<ComponentSpec>& components, int indent_level) {
   std::string out = std::string(static_cast<size_t>(indent_level), ' ') + "Components:";
   std::string indent(static_cast<size_t>(indent_level + 4), ' ');
   for (const ComponentSpec& c : components) {
-    std::string line = indent + c.name + " (`" + (c.type_hint.empty() ? "None" : c.type_hint) + "`)";
+    std::string line = indent + c.name + " (`" + component_type_name(c.type_hint) + "`)";
     if (!c.description.empty()) line += ": " + c.description;
     std::vector<std::string> fields;
     auto add = [&](const char* field, const std::optional<std::string>& value) {

@@ -7,6 +7,7 @@
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
 #include "brick/host/components/components_manager.h"
+#include "brick/host/components/model_search_path.h"
 #include "brick/host/loader/host.h"
 #include "brick/host/params/component_spec.h"
 #include "brick/host/pipeline/modular_pipeline.h"
@@ -366,9 +367,11 @@ void ModularPipeline::save_pretrained(const fs::path& dir, const SaveOptions& op
   write_modular_model_index(dir, modular_model_index());
 }
 
-ModularPipeline ModularPipeline::from_pretrained(const fs::path& path, std::unique_ptr<ModularPipelineBlocks> blocks,
+ModularPipeline ModularPipeline::from_pretrained(const fs::path& pretrained_model_name_or_path,
+                                                 std::unique_ptr<ModularPipelineBlocks> blocks,
                                                  PipelineOptions options) {
-  require_local_folder(path, "from_pretrained:");
+  // A folder, a name on the model search path, or a hub id in the local cache.
+  fs::path path = resolve_model_repository(pretrained_model_name_or_path);
   ModularModelIndex index;
   std::error_code ec;
   if (fs::is_regular_file(path / kModularModelIndexFile, ec)) {
@@ -409,9 +412,9 @@ ModularPipeline ModularPipeline::from_pretrained(const fs::path& path, std::uniq
   return pipe;
 }
 
-ModularPipeline ModularPipeline::from_pretrained(const fs::path& path, const Host& host, PipelineOptions options,
-                                                 std::string_view default_blocks) {
-  require_local_folder(path, "from_pretrained:");
+ModularPipeline ModularPipeline::from_pretrained(const fs::path& pretrained_model_name_or_path, const Host& host,
+                                                 PipelineOptions options, std::string_view default_blocks) {
+  fs::path path = resolve_model_repository(pretrained_model_name_or_path);
   std::optional<std::string> blocks_name;
   std::error_code ec;
   if (fs::is_regular_file(path / kModularModelIndexFile, ec)) {

@@ -383,8 +383,15 @@ PipelineFile PipelineFile::parse(std::string_view text, std::string origin, cons
   return file;
 }
 
+void PipelineFile::set_pretrained_model_name_or_path(std::string name_or_path, std::filesystem::path base_dir) {
+  repository_ = std::move(name_or_path);
+  base_dir_ = std::move(base_dir);
+  repository_set_ = true;
+}
+
 std::filesystem::path PipelineFile::repository() const {
   if (repository_.empty()) return {};
+  if (repository_set_) return resolve_model_repository(repository_, base_dir_);
   try {
     return resolve_model_repository(repository_, base_dir_);
   } catch (const Error& e) {

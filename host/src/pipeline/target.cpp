@@ -5,6 +5,7 @@
 
 #include "brick/host/base/error.h"
 #include "brick/host/base/names.h"
+#include "brick/host/components/model_search_path.h"
 #include "brick/host/pipeline/pipeline_search_path.h"
 #include "brick/registry/lock_file.h"
 #include "brick/registry/version_requirement.h"
@@ -69,9 +70,19 @@ BlockPtr Target::blocks(const std::string& workflow) const {
   return workflow.empty() ? std::move(blocks) : blocks->get_workflow(workflow);
 }
 
+void Target::use_model(const std::string& pretrained_model_name_or_path, const std::filesystem::path& base_dir) {
+  model = std::filesystem::absolute(resolve_model_repository(pretrained_model_name_or_path, base_dir));
+  if (file) file->set_pretrained_model_name_or_path(model.string());
+}
+
 ModularPipeline Target::init_pipeline(const std::string& workflow) const {
   if (file) return file->init_pipeline(*host, workflow);
-  return ModularPipeline(blocks(workflow));
+  if (model.empty()) return ModularPipeline(blocks(workflow));
+  // Made after the block, which may have opened the plugin whose types it needs.
+  BlockPtr made = blocks(workflow);
+  PipelineOptions options;
+  options.component_types = host->component_types();
+  return ModularPipeline::from_pretrained(model, std::move(made), std::move(options));
 }
 
 }  // namespace brick::host

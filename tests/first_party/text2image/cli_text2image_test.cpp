@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "../../cli/run_brick.h"
+#include "brick/host/components/modular_repository.h"
 #include "text2image_support.h"
 
 namespace brick::test {
@@ -167,6 +168,84 @@ TEST(TextToImageCommand, UnknownWordsAreNamedAndQuietHidesWarnings) {
   r = cli_run::brick("run " + kPipeline + " 'prompt=a cat' num_inference_steps=2 -o " + (dir / "w.png").string(),
                      environment(dir) + " BRICK_LOG_LEVEL=error");
   EXPECT_FALSE(cli_run::contains(r.output, "does not know")) << r.output;
+}
+
+std::string bytes_of(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A copy of the build's shapes repository whose index points its components
+// at `components_from` (a folder, or the hub id a hub-saved index names).
+void copy_shapes_repository(const fs::path& to, const std::string& components_from) {
+  fs::copy(fs::path(BRICK_BINARY_DIR) / "share" / "brick" / "models" / "shapes", to, fs::copy_options::recursive);
+  ModularModelIndex index = read_modular_model_index(to);
+  for (auto& [name, entry] : index.components) entry.spec.pretrained_model_name_or_path = components_from;
+  write_modular_model_index(to, index);
+}
+
+// `folder` put into a Hugging Face cache as `hf download` leaves a
+// repository: every file in blobs/, the snapshot of relative symlinks to
+// them, refs/main naming the commit.
+void put_in_hub_cache(const fs::path& folder, const fs::path& cache, const std::string& repo_folder) {
+  const std::string commit = "5d2ef9bb0d8c2e5b6c55d8b2c1f3b27e4a0b9c11";
+  fs::path repo = cache / repo_folder;
+  fs::create_directories(repo / "blobs");
+  fs::create_directories(repo / "refs");
+  int blob = 0;
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(folder)) {
+    if (!entry.is_regular_file()) continue;
+    fs::path relative = entry.path().lexically_relative(folder);
+    fs::path digest = "blob" + std::to_string(blob++);
+    fs::copy_file(entry.path(), repo / "blobs" / digest);
+    fs::path link = repo / "snapshots" / commit / relative;
+    fs::create_directories(link.parent_path());
+    // snapshots/<commit>/<relative> -> ../../blobs/<digest>, one ".." more per folder.
+    fs::path up = "../..";
+    fs::path folders = relative.parent_path();
+    for (auto it = folders.begin(); it != folders.end(); ++it) up /= "..";
+    fs::create_symlink(up / "blobs" / digest, link);
+  }
+  std::ofstream(repo / "refs" / "main") << commit;
+}
+
+// brick run --model: the file's repository replaced on the command line by a
+// folder or by a hub id in the local cache; the same model draws the same
+// image, a broken one fails naming where it was read from.
+TEST(TextToImageCommand, TheModelIsChosenOnTheCommandLine) {
+  TempDir dir;
+  std::string env = environment(dir) + " HF_HUB_CACHE=" + (dir / "hub").string();
+  std::string run = "run " + kPipeline + " num_inference_steps=2 ";
+  ASSERT_EQ(cli_run::brick(run + "-o " + (dir / "base.png").string(), env).status, 0);
+
+  copy_shapes_repository(dir / "folder", (dir / "folder").string());
+  cli_run::Result r =
+      cli_run::brick(run + "--model " + (dir / "folder").string() + " -o " + (dir / "folder.png").string(), env);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(bytes_of(dir / "folder.png"), bytes_of(dir / "base.png"));
+
+  copy_shapes_repository(dir / "staging", "test-org/shapes");
+  put_in_hub_cache(dir / "staging", dir / "hub", "models--test-org--shapes");
+  fs::remove_all(dir / "staging");
+  r = cli_run::brick(run + "--model test-org/shapes -o " + (dir / "hub.png").string(), env);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(bytes_of(dir / "hub.png"), bytes_of(dir / "base.png"));
+
+  // The folder given is the one read: without its unet, the run fails there.
+  fs::remove_all(dir / "folder" / "unet");
+  r = cli_run::brick(run + "--model " + (dir / "folder").string() + " -o " + (dir / "x.png").string(), env);
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "no folder '" + (dir / "folder" / "unet").string() + "'")) << r.output;
+
+  r = cli_run::brick(run + "--model test-org/absent", env);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "error: --model: no model repository 'test-org/absent': looked at "))
+      << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "Hugging Face cache (HF_HUB_CACHE): '" +
+                                              (dir / "hub" / "models--test-org--absent").string() +
+                                              "' (no such folder)"))
+      << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "`hf download test-org/absent`")) << r.output;
 }
 
 }  // namespace

@@ -20,6 +20,11 @@ std::string format_input_params(const std::vector<InputParam>& params, int inden
 std::string format_output_params(const std::vector<OutputParam>& params, int indent_level = 4,
                                  int max_line_length = 115);
 
+// A component's type as diffusers' format_components prints it:
+// type_hint.__name__, the class alone ("transformers.CLIPTextModel" ->
+// "CLIPTextModel"); "None" when there is no type_hint.
+std::string component_type_name(const std::string& type_hint);
+
 // The Components: and Configs: sections (no blank lines between entries), as
 // doc and the composite reprs show them.
 std::string format_components(const std::vector<ComponentSpec>& components, int indent_level = 4);

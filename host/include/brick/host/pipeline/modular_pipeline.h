@@ -77,15 +77,16 @@ class ModularPipeline {
   // from_pretrained(path): reads <path>/modular_model_index.json (or a
   // standard model_index.json) and overlays its component entries and config
   // values on the blocks' specs; entries no block declares are kept and
-  // written back by save_pretrained. Nothing is loaded yet. `path` must be a
-  // local folder.
-  static ModularPipeline from_pretrained(const std::filesystem::path& path,
+  // written back by save_pretrained. Nothing is loaded yet. The repository is
+  // a local folder, a name on the model search path or a hub id in the local
+  // Hugging Face cache (resolve_model_repository); never downloaded.
+  static ModularPipeline from_pretrained(const std::filesystem::path& pretrained_model_name_or_path,
                                          std::unique_ptr<ModularPipelineBlocks> blocks, PipelineOptions options = {});
   // The same with the blocks the index names in _blocks_class_name
   // ("plugin.Block"), created through the host; the host's plugin component
   // types are used unless options name other types. A missing or unknown
   // _blocks_class_name falls back to `default_blocks` when given.
-  static ModularPipeline from_pretrained(const std::filesystem::path& path, const Host& host,
+  static ModularPipeline from_pretrained(const std::filesystem::path& pretrained_model_name_or_path, const Host& host,
                                          PipelineOptions options = {}, std::string_view default_blocks = {});
 
   // A copy of the blocks: editing it does not change the pipeline.

@@ -78,6 +78,15 @@ class PipelineFile {
   // model_search_path.h); empty when the file names none. Throws
   // PipelineFileError when it names one that is not found.
   std::filesystem::path repository() const;
+  // The file's "pretrained_model_name_or_path" as written ("" when none), or
+  // the one set below.
+  const std::string& pretrained_model_name_or_path() const { return repository_; }
+  // Replaces the file's "pretrained_model_name_or_path" (brick run --model,
+  // Target::use_model): a folder (relative to `base_dir`, else to the
+  // working folder), a name on the model search path or a hub id. A
+  // component the file's "components" point elsewhere keeps its own path.
+  // repository() then reports a missing model without blaming the file.
+  void set_pretrained_model_name_or_path(std::string name_or_path, std::filesystem::path base_dir = {});
 
   // The block graph, created through factory (a Host). Throws
   // PipelineFileError naming the path of the block that could not be made.
@@ -101,6 +110,7 @@ class PipelineFile {
   Value::Dict components_;
   std::string repository_;
   std::filesystem::path base_dir_;
+  bool repository_set_ = false;  // by set_pretrained_model_name_or_path, not the file
 };
 
 }  // namespace brick::host

@@ -4,9 +4,11 @@
 // "open this"). For a pipeline made in C++ there is nothing to open.
 //
 //   Target target = open_target("pipelines/text2image.json", PluginSearch{});
+//   target.use_model("stable-diffusion-v1-5/stable-diffusion-v1-5");  // optional
 //   ModularPipeline pipe = target.init_pipeline();
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +24,16 @@ struct Target {
   std::unique_ptr<Host> host = std::make_unique<Host>();
   std::optional<PipelineFile> file;  // when the target is a file
   std::string block;                 // when it is plugin.Block
+  std::filesystem::path model;       // the repository use_model chose, if any
+
+  // The model the pipeline is made from (brick run --model, a server's
+  // per-pipeline model): a folder (relative to `base_dir`, else to the
+  // working folder), a name on the model search path, or a hub id in the
+  // local Hugging Face cache (model_search_path.h). It replaces a pipeline
+  // file's "pretrained_model_name_or_path"; a block's pipeline is made
+  // from_pretrained from it. Resolved at once: an Error names every place
+  // looked at and how to get the model.
+  void use_model(const std::string& pretrained_model_name_or_path, const std::filesystem::path& base_dir = {});
 
   // A pipeline over the target, pruned to `workflow` when one is named.
   ModularPipeline init_pipeline(const std::string& workflow = {}) const;
