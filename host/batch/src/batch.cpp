@@ -191,6 +191,9 @@ int run_batch(const BatchOptions& options, std::ostream& err) {
   try {
     ManifestWriter manifest(manifest_path);
     result = coordinate(t, *runner, to_run, manifest, QueueSettings{options.fail_fast, options.quiet}, err);
+    // Every rank has finished its last job (and removed its scratch folder).
+    std::error_code ignored;
+    fs::remove(partial_dir(out_dir), ignored);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     // The other ranks wait for rank 0: end them too.
