@@ -188,5 +188,15 @@ set -e
   [[ ! -e unknown/manifest.jsonl ]] && pass "an unknown input is reported with its line, before any job runs" ||
   fail "unknown input: status $status: $out"
 
+# Usage errors exit 2, as in every brick command: a bad --device, no --out,
+# a default naming no input.
+for arguments in "jobs.jsonl --out u1 --device gpu" "jobs.jsonl" "jobs.jsonl --out u2 steps=3"; do
+  set +e
+  out=$(timeout 60 "$brick" batch "$pipeline" $arguments 2>&1)
+  status=$?
+  set -e
+  ((status == 2)) && pass "usage error exits 2: $arguments" || fail "brick batch $arguments: status $status: $out"
+done
+
 ((failures == 0)) || { echo "$failures failure(s)"; exit 1; }
 echo "all passed"
