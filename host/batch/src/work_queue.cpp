@@ -18,6 +18,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A rank asks for two jobs at first, and for one more with each result: it
+// always has the next job in hand when it finishes one, and never waits for
+// rank 0 to notice its result. (A queue that deep costs little balance: at
+// the end a rank's second job may wait behind a slow first one.)
+constexpr int kRequestsPerRank = 2;
+constexpr std::chrono::microseconds kPollInterval{1000};
+
 // A job on the wire: {"id": ..., "line": ..., "inputs": {...}}.
 std::string job_to_json(const Job& job) {
   return host::to_json(host::Value::dict(
@@ -161,8 +168,10 @@ QueueResult coordinate(Transport& transport, JobRunner& runner, const std::vecto
       if (const Job* job = next()) local.submit(*job);
     };
     feed_local();
-    int working = transport.size() - 1;  // ranks not yet told to stop
-    while (working > 0 || local.busy()) {
+    // Each other rank keeps kRequestsPerRank requests open (a Ready or a
+    // Result each), and each is answered by a Job or, at the end, a Stop.
+    int open_requests = (transport.size() - 1) * kRequestsPerRank;
+    while (open_requests > 0 || local.busy()) {
       bool idle = true;
       while (std::optional<Message> message = transport.poll()) {
         idle = false;
@@ -171,17 +180,21 @@ QueueResult coordinate(Transport& transport, JobRunner& runner, const std::vecto
           transport.send(message->source, Tag::Job, job_to_json(*job));
         } else {
           transport.send(message->source, Tag::Stop, {});
-          --working;
+          --open_requests;
         }
       }
+      if (!idle) continue;
+      // Nothing came: wait for the local job (or just wait) before polling
+      // again. MPI_Iprobe costs tens of microseconds of progress work, so
+      // polling every kPollInterval keeps this thread under a few percent of
+      // a core; the other ranks do not wait meanwhile, each has a job in hand.
       if (local.busy()) {
-        // Waiting on the local job doubles as the pause between polls.
-        if (std::optional<ManifestRecord> r = local.take(std::chrono::microseconds(idle ? 200 : 0))) {
+        if (std::optional<ManifestRecord> r = local.take(kPollInterval)) {
           record(*r);
           feed_local();
         }
-      } else if (idle) {
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      } else {
+        std::this_thread::sleep_for(kPollInterval);
       }
     }
   }
@@ -190,10 +203,14 @@ QueueResult coordinate(Transport& transport, JobRunner& runner, const std::vecto
 }
 
 void serve(Transport& transport, JobRunner& runner) {
-  transport.send(0, Tag::Ready, {});
-  for (;;) {
+  for (int i = 0; i < kRequestsPerRank; ++i) transport.send(0, Tag::Ready, {});
+  // Every request is answered: the rank is done when all its requests are.
+  for (int open_requests = kRequestsPerRank; open_requests > 0;) {
     Message message = transport.receive();
-    if (message.tag == Tag::Stop) return;
+    if (message.tag == Tag::Stop) {
+      --open_requests;
+      continue;
+    }
     ManifestRecord record;
     try {
       record = runner.run(job_from_json(message.body));
@@ -202,7 +219,7 @@ void serve(Transport& transport, JobRunner& runner) {
       record.id = "?";
       record.error = std::string("rank ") + std::to_string(transport.rank()) + " could not read the job: " + e.what();
     }
-    transport.send(0, Tag::Result, to_json_line(record));
+    transport.send(0, Tag::Result, to_json_line(record));  // the answered request's successor
   }
 }
 
