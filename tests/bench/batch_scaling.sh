@@ -43,21 +43,24 @@ measure() {
   shift
   local results=() i
   for i in $(seq 1 "$repeats"); do
-    local out=$work/out-$name-$i start end mean r
+    local out=$work/out-$name-$i start end mean r ranks
     start=$(now)
     "$@" batch "$pipeline" jobs.jsonl --out "$out" num_inference_steps="$steps" 2>"$work/$name.log" >/dev/null
     end=$(now)
     r=$(grep -oE '[0-9.]+ jobs/s' "$work/$name.log" | tail -1 | cut -d' ' -f1)
     mean=$(grep -oE '"seconds": [0-9.]+' "$out/manifest.jsonl" | awk '{ s += $2 } END { printf "%.4f", s / NR }')
-    results+=("$r $(echo "$end - $start" | bc) $mean")
+    # Per rank: jobs run and their mean time in the pipeline.
+    ranks=$(sed -E 's/.*"seconds": ([0-9.]+), "rank": ([0-9]+).*/\2 \1/' "$out/manifest.jsonl" |
+      awk '{ n[$1]++; s[$1] += $2 } END { for (r in n) printf "rank%s:%d@%.1fms ", r, n[r], 1000 * s[r] / n[r] }')
+    results+=("$r $(echo "$end - $start" | bc) $mean $ranks")
     rm -rf "$out"
   done
   local median
   median=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((repeats + 1) / 2))p")
-  read -r r wall mean <<<"$median"
+  read -r r wall mean ranks <<<"$median"
   rate[$name]=$r
-  printf '%-14s %7.1f jobs/s  (runs: %s)  %6.2f s wall  %.4f s mean job in the pipeline\n' "$name" "$r" \
-    "$(printf '%s\n' "${results[@]}" | cut -d' ' -f1 | paste -sd/)" "$wall" "$mean"
+  printf '%-14s %7.1f jobs/s  (runs: %s)  %6.2f s wall  %.4f s mean job in the pipeline  %s\n' "$name" "$r" \
+    "$(printf '%s\n' "${results[@]}" | cut -d' ' -f1 | paste -sd/)" "$wall" "$mean" "$ranks"
 }
 
 echo "brick batch, shapes pipeline, $count jobs of $steps steps, $(nproc) cores, median of $repeats runs"
