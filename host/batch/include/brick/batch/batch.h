@@ -8,10 +8,10 @@
 //   options.jobs_file = "jobs.jsonl";
 //   int status = run_batch(options);   // every rank of the launch calls it
 //
-// Rank 0 reads the jobs and the manifest, hands out jobs one at a time as
-// ranks ask (a work queue: slow and fast jobs balance), runs jobs itself on a
-// second thread meanwhile, and is the manifest's only writer. Every rank
-// loads the pipeline once.
+// Rank 0 reads the jobs and the manifest, hands out jobs as ranks ask (a
+// work queue: slow and fast jobs balance; a rank holds the job it runs and
+// the next), runs jobs itself on a second thread meanwhile, and is the
+// manifest's only writer. Every rank loads the pipeline once.
 #pragma once
 
 #include <filesystem>
