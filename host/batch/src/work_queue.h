@@ -1,7 +1,8 @@
 // The work queue: rank 0 hands out a job to whichever rank asks (a rank
 // asks twice when it starts and once with each result, so it holds the job
-// it runs and the next), so ranks that get slow jobs simply ask less often. With other ranks, rank 0 also runs jobs on a
-// second thread, fed by the same queue; alone, it runs them in turn.
+// it runs and the next), so ranks that get slow jobs simply ask less often.
+// With other ranks, rank 0 also runs jobs on a second thread, fed by the
+// same queue; alone, it runs them in turn.
 #pragma once
 
 #include <filesystem>
