@@ -20,13 +20,15 @@
 #   libpng-dev              PNG reading and writing in the image plugin (plugins/image)
 #   libicu-dev              Unicode categories and lower-casing for the CLIP tokenizer
 #                           (plugins/transformers; LibTorch already loads libicuuc)
+#   libopenmpi-dev, openmpi-bin   MPI for `brick batch` over processes and machines
+#                           (mpirun; BRICK_MPI, on when found) and its tests
 #   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ ccache binutils
   libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
-  libgtest-dev libbenchmark-dev libpng-dev libicu-dev
+  libgtest-dev libbenchmark-dev libpng-dev libicu-dev libopenmpi-dev openmpi-bin
 )
 
 build=0

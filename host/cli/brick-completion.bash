@@ -13,18 +13,18 @@ _brick() {
     cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
   fi
   local brick=${words[0]}
-  local commands="inspect list run doc graph lock"
+  local commands="inspect list run doc graph lock batch"
   local search="-p --plugin -P --plugin-dir"
   local sub="" i
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
-      inspect | list | run | doc | graph | lock) sub=${words[i]}; break ;;
+      inspect | list | run | doc | graph | lock | batch) sub=${words[i]}; break ;;
     esac
   done
 
   case $prev in
     -p | --plugin) COMPREPLY=($(compgen -f -X '!*.so' -- "$cur") $(compgen -d -- "$cur")); return ;;
-    -P | --plugin-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    -P | --plugin-dir | --out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -o | --output | --lock) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -d | --device) COMPREPLY=($(compgen -W "cpu cuda cuda:0 cuda:1" -- "$cur")); return ;;
     -f | --format) COMPREPLY=($(compgen -W "dot mermaid" -- "$cur")); return ;;
@@ -45,6 +45,7 @@ _brick() {
     doc) options="-w --workflow --repr $search" ;;
     graph) options="-f --format -o --output -w --workflow $search" ;;
     lock) options="-o --output $search" ;;
+    batch) options="--out -d --device --resume --fail-fast --quiet --lock $search" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options --help" -- "$cur"))
@@ -55,7 +56,7 @@ _brick() {
   local target="" j
   for ((j = i + 1; j < cword; j++)); do
     case ${words[j]} in
-      -p | --plugin | -P | --plugin-dir | -o | --output | -w | --workflow | -d | --device | -f | --format | --show | --component | --preview-every | --lock | --model) ((j++)) ;;
+      -p | --plugin | -P | --plugin-dir | -o | --output | -w | --workflow | -d | --device | -f | --format | --show | --component | --preview-every | --lock | --model | --out) ((j++)) ;;
       -*) ;;
       *) target=${words[j]}; break ;;
     esac

@@ -7,6 +7,10 @@
 
 #include "brick/host/loader/plugin_search.h"
 
+namespace CLI {
+class App;
+}
+
 namespace brick::cli {
 
 // A mistake in how the command was called (exit status 2), as opposed to a
@@ -75,5 +79,21 @@ struct LockOptions {
   std::string output = "brick.lock";
 };
 int lock_command(const LockOptions& options);
+
+struct BatchArguments {
+  host::PluginSearch search;
+  std::string pipeline;               // a pipeline file or an installed pipeline's name
+  std::string jobs;                   // JOBS.jsonl
+  std::vector<std::string> defaults;  // NAME=VALUE for every job
+  std::string out;                    // --out DIR
+  std::string device = "cpu";         // --device cpu | cuda | cuda:N
+  std::string lock;                   // --lock FILE
+  bool resume = false;
+  bool fail_fast = false;
+  bool quiet = false;
+};
+// Adds `batch` and its options (batch_command.cpp); the caller adds -p/-P.
+CLI::App* add_batch_command(CLI::App& app, BatchArguments& batch);
+int batch_command(const BatchArguments& options);
 
 }  // namespace brick::cli

@@ -126,6 +126,10 @@ int main(int argc, char** argv) {
   graph_cmd->add_option("-w,--workflow", graph.workflow, "Only this workflow's blocks")->allow_extra_args(false);
   add_search_options(graph_cmd, graph.search);
 
+  brick::cli::BatchArguments batch;
+  CLI::App* batch_cmd = brick::cli::add_batch_command(app, batch);
+  add_search_options(batch_cmd, batch.search);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -143,6 +147,7 @@ int main(int argc, char** argv) {
     if (*doc_cmd) return brick::cli::doc_command(doc);
     if (*graph_cmd) return brick::cli::graph_command(graph);
     if (*lock_cmd) return brick::cli::lock_command(lock);
+    if (*batch_cmd) return brick::cli::batch_command(batch);
   } catch (const brick::cli::UsageError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -14,7 +14,7 @@ export BRICK_REGISTRY_CACHE="$work/cache/"
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 is_png() { [[ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ]]; }
 
-for example in minimal_host composed_host; do
+for example in minimal_host composed_host batch_host; do
   cmake -S "$examples/$example" -B "$work/$example" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
   cmake --build "$work/$example" >/dev/null
@@ -40,4 +40,11 @@ is_png "$work/composed.png" || { echo "composed_host wrote no PNG"; exit 1; }
 # Its own log sink: an unknown word is reported through it.
 "$work/composed_host/composed_host" "a red cat" "$work/cat.png" >/dev/null 2>"$work/log"
 grep -qF "[composed_host warning] shapes: prompt 'a red cat'" "$work/log" || { cat "$work/log"; exit 1; }
+# The batch host: three prompts, three images and a manifest; run again, it resumes with nothing to do.
+printf '%s\n' "a red circle" "a blue square" "a green triangle" >"$work/prompts.txt"
+"$work/batch_host/batch_host" "$work/prompts.txt" "$work/batch" 2>"$work/log" || { cat "$work/log"; exit 1; }
+[[ $(wc -l <"$work/batch/images/manifest.jsonl") == 3 ]] || { echo "batch_host: not 3 manifest lines"; exit 1; }
+is_png "$work/batch/images/prompt-2.png" || { echo "batch_host wrote no PNG"; exit 1; }
+"$work/batch_host/batch_host" "$work/prompts.txt" "$work/batch" 2>"$work/log"
+grep -qF "3 already done, 0 to run" "$work/log" || { cat "$work/log"; exit 1; }
 echo "examples: ok"
