@@ -200,7 +200,7 @@ brick::Value AutoencoderKL::call(const std::string& method, brick::ValueRef args
   }
   if (method == "config") return config();
   return model_method<AutoencoderKLNet>(
-      method, args, "AutoencoderKL", [this] { return std::const_pointer_cast<AutoencoderKLNet>(net()); },
+      method, args, [this] { return std::const_pointer_cast<AutoencoderKLNet>(net()); },
       [this](brick::ValueRef state_dict) {
         std::shared_ptr<AutoencoderKLNet> made = AutoencoderKLNet::make(parsed_);
         made->parameters.load(state_dict, "AutoencoderKL");

@@ -30,7 +30,7 @@ std::string dtype_name(at::ScalarType dtype);
 
 // Net: has static make(config), member `config` and `parameters`.
 template <class Net>
-brick::Value model_method(const std::string& method, brick::ValueRef args, const char* model,
+brick::Value model_method(const std::string& method, brick::ValueRef args,
                           const std::function<std::shared_ptr<Net>()>& net,
                           const std::function<void(brick::ValueRef)>& load,
                           const std::function<void(std::shared_ptr<const Net>)>& replace,
@@ -58,7 +58,6 @@ brick::Value model_method(const std::string& method, brick::ValueRef args, const
   if (method == "dtype") return brick::Value(dtype_name(net()->parameters.slots().front().tensor->scalar_type()));
   if (method == "device") return brick::Value(net()->parameters.slots().front().tensor->device().str());
   if (method == "memory_footprint") return brick::Value(net()->parameters.bytes());
-  (void)model;
   return otherwise(method, args);
 }
 

@@ -88,8 +88,8 @@ void Parameters::randomise() {
     if (norm && ends_with(n, ".weight")) {
       *slot.tensor = at::ones(slot.shape);
     } else if (norm || slot.shape.size() == 1) {
-      // Norm biases are 0; layer biases are drawn like their weights below
-      // only when torch's init would, which needs the fan-in: 0 is enough here.
+      // Biases 0 (torch draws layer biases like the weights; for a model made
+      // from a config, to be trained or timed, 0 does as well).
       *slot.tensor = at::zeros(slot.shape);
     } else {
       int64_t fan_in = 1;

@@ -30,8 +30,8 @@ class Parameters {
   // From {name: tensor}: tensors are kept as given (no copy) unless their
   // dtype or device differs from the first parameter's, then converted to it.
   void load(brick::ValueRef state_dict, const std::string& model);
-  // Random weights for a model made from a config alone (diffusers' default
-  // init scales: uniform in +-1/sqrt(fan_in); norms 1 and 0).
+  // Random weights for a model made from a config alone (torch's default
+  // scale: uniform in +-1/sqrt(fan_in); biases 0; norms 1 and 0).
   void randomise();
   // Every tensor moved (a copy only where device or dtype change).
   void to(const at::Device& device, at::ScalarType dtype);

@@ -219,7 +219,7 @@ brick::Value UNet2DConditionModel::call(const std::string& method, brick::ValueR
   }
   if (method == "config") return config();
   return model_method<UNet2DConditionNet>(
-      method, args, "UNet2DConditionModel", [this] { return std::const_pointer_cast<UNet2DConditionNet>(net()); },
+      method, args, [this] { return std::const_pointer_cast<UNet2DConditionNet>(net()); },
       [this](brick::ValueRef state_dict) {
         std::shared_ptr<UNet2DConditionNet> made = UNet2DConditionNet::make(parsed_);
         made->parameters.load(state_dict, "UNet2DConditionModel");

@@ -68,7 +68,7 @@ void unet_step(benchmark::State& state, const std::string& name) {
 }
 
 void BM_UNetStepSD15(benchmark::State& state) { unet_step(state, "sd15"); }
-BENCHMARK(BM_UNetStepSD15)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+BENCHMARK(BM_UNetStepSD15)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 void BM_UNetStepSDXL(benchmark::State& state) { unet_step(state, "sdxl"); }
 BENCHMARK(BM_UNetStepSDXL)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 

@@ -53,7 +53,7 @@ def brick_step(binary, name, batch, rounds, threads):
     bench = "BM_UNetStepSD15" if name == "sd15" else "BM_UNetStepSDXL"
     best = float("inf")
     for _ in range(rounds):
-        out = subprocess.run([binary, "--threads", str(threads), "--benchmark_filter=^%s/%d$" % (bench, batch),
+        out = subprocess.run([binary, "--threads", str(threads), "--benchmark_filter=^%s/%d/" % (bench, batch),
                               "--benchmark_format=json"], check=True, capture_output=True, text=True).stdout
         for b in json.loads(out)["benchmarks"]:
             best = min(best, b["real_time"])
@@ -71,8 +71,9 @@ def main():
     for case in args.configs.split(","):
         name, batch = case.split(":")
         batch = int(batch)
-        ref = diffusers_step(name, batch, args.rounds, args.threads)
         ours = brick_step(args.brick, name, batch, args.rounds, args.threads)
+        print("%-5s batch %d 64x64: brick %9.0f ms" % (name, batch, ours), flush=True)
+        ref = diffusers_step(name, batch, args.rounds, args.threads)
         print("%-5s batch %d 64x64: diffusers %9.0f ms  brick %9.0f ms  brick/diffusers %.2fx"
               % (name, batch, ref, ours, ours / ref), flush=True)
 
