@@ -12,19 +12,43 @@ namespace image {
 
 namespace {
 
-// The vae's config `scaling_factor`, read through its `config` method (the
-// contract's vae answers it). A vae type without a `config` method, or
-// without the key, has diffusers' identity-codec value 1.0.
-double scaling_factor(const brick::ComponentRef& vae) {
+// The vae's config `scaling_factor` and `shift_factor`, read through its
+// `config` method (the contract's vae answers it). A vae type without a
+// `config` method, or without the keys, has the identity values 1.0 and 0.
+struct LatentScale {
+  double scaling_factor = 1.0;
+  double shift_factor = 0.0;
+};
+
+LatentScale latent_scale(const brick::ComponentRef& vae) {
   brick::Value config;
   try {
     config = vae.call("config");
   } catch (const brick::Error& e) {
-    if (e.status() == BRICK_ERR_NOT_FOUND) return 1.0;
+    if (e.status() == BRICK_ERR_NOT_FOUND) return {};
     throw;
   }
-  brick::ValueRef factor = config.ref().kind() == BRICK_VALUE_DICT ? config.ref()["scaling_factor"] : brick::ValueRef();
-  return factor.is_none() ? 1.0 : factor.as<double>();
+  LatentScale scale;
+  if (config.ref().kind() != BRICK_VALUE_DICT) return scale;
+  brick::ValueRef factor = config.ref()["scaling_factor"];
+  brick::ValueRef shift = config.ref()["shift_factor"];
+  if (!factor.is_none()) scale.scaling_factor = factor.as<double>();
+  if (!shift.is_none()) scale.shift_factor = shift.as<double>();
+  return scale;
+}
+
+// The latents of vae.encode's answer: diffusers' latent distribution
+// {"mean", "logvar"}, of which this step takes the mean (retrieve_latents'
+// sample_mode "argmax"): deterministic, and the generator's stream is left
+// to the noise alone. A plain tensor answer is taken as it is.
+at::Tensor latents_of(const brick::Value& encoded) {
+  brick::ValueRef ref = encoded.ref();
+  if (ref.is_tensor()) return ref.as<at::Tensor>();
+  if (ref.kind() == BRICK_VALUE_DICT && ref["mean"].is_tensor()) return ref["mean"].as<at::Tensor>();
+  std::string message = "vae.encode returned a ";
+  message += ref.kind() == BRICK_VALUE_DICT ? "dict without a 'mean' tensor" : ref.kind_name();
+  message += ", expected the latent distribution {\"mean\", \"logvar\"} or a Tensor";
+  throw brick::Error(BRICK_ERR_TYPE_MISMATCH, message);
 }
 
 }  // namespace
@@ -62,14 +86,12 @@ void VaeEncoderStep::operator()(brick::Components& components, brick::PipelineSt
 
   brick::ComponentRef vae = components.get("vae");
   if (vae.is_none()) throw brick::Error(BRICK_ERR_NOT_FOUND, "the pipeline has no 'vae' component loaded");
-  brick::Value encoded = vae.call("encode", brick::Value::dict().set("images", brick::Value(images)));
-  if (!encoded.ref().is_tensor()) {
-    std::string message = "vae.encode returned a ";
-    message += encoded.ref().kind_name();
-    message += ", expected a Tensor";
-    throw brick::Error(BRICK_ERR_TYPE_MISMATCH, message);
-  }
-  at::Tensor latents = encoded.ref().as<at::Tensor>().to(device) * scaling_factor(vae);
+  brick::Value encoded = vae.call("encode", brick::Value::dict().set("sample", brick::Value(images)));
+  const LatentScale scale = latent_scale(vae);
+  at::Tensor latents = latents_of(encoded).to(device);
+  // diffusers: (latents - shift_factor) * scaling_factor, the shift where the config has one.
+  if (scale.shift_factor != 0.0) latents = latents - scale.shift_factor;
+  latents = latents * scale.scaling_factor;
 
   block_state.set("image_latents", latents);
   block_state.set("height", images.size(2));

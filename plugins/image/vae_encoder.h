@@ -1,7 +1,9 @@
 // image.VaeEncoderStep: the image-to-image entry's first step. Brings the
 // `image` input (a PNG path, uint8 or float tensor) to float NCHW, resizes
 // it, normalizes it to [-1, 1] and encodes it with the vae: image_latents =
-// vae.encode(images) * scaling_factor (diffusers' StableDiffusionXLVaeEncoderStep).
+// (vae.encode({sample})["mean"] - shift_factor) * scaling_factor (diffusers'
+// StableDiffusionXLVaeEncoderStep; it samples the latent distribution with
+// the generator where this step takes its mean, retrieve_latents' "argmax").
 #pragma once
 
 #include <brick/sdk.h>

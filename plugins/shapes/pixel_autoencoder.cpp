@@ -1,6 +1,7 @@
 #include "pixel_autoencoder.h"
 
 #include <ATen/ops/avg_pool2d.h>
+#include <ATen/ops/full_like.h>
 #include <ATen/ops/upsample_bilinear2d.h>
 
 #include "config_values.h"
@@ -60,8 +61,15 @@ at::Tensor PixelAutoencoder::decode(const at::Tensor& latents) const {
 }
 
 brick::Value PixelAutoencoder::call(const std::string& method, brick::ValueRef args) {
-  if (method == "encode") return brick::Value(encode(required<at::Tensor>(args, "images", "encode")));
-  if (method == "decode") return brick::Value(decode(required<at::Tensor>(args, "latents", "decode")));
+  if (method == "encode") {
+    at::Tensor mean = encode(required<at::Tensor>(args, "sample", "encode"));
+    at::Tensor logvar = at::full_like(mean, -30.0);
+    return brick::Value::dict().set("mean", mean).set("logvar", logvar);
+  }
+  if (method == "decode") {
+    const bool z = args.kind() == BRICK_VALUE_DICT && !args["z"].is_none();
+    return brick::Value(decode(required<at::Tensor>(args, z ? "z" : "latents", "decode")));
+  }
   if (method == "config") return config();
   return brick::ComponentType::call(method, args);
 }

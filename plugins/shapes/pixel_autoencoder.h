@@ -9,8 +9,11 @@
 // As in diffusers, encode and decode do not apply scaling_factor: the blocks
 // multiply latents by it after encoding and divide before decoding.
 //
-// Methods: encode({images: Tensor[B,3,H,W] in [-1,1]}) -> latents,
-// decode({latents}) -> images in [-1,1], config().
+// Methods, with diffusers' AutoencoderKL names: encode({sample: Tensor[B,3,H,W]
+// in [-1,1]}) -> {"mean", "logvar"} (the latent distribution; a deterministic
+// codec's: logvar is -30, the lowest diffusers' DiagonalGaussianDistribution
+// keeps, so a sample is the mean up to 3e-7), decode({z}) -> images in
+// [-1,1] ("latents" is accepted for z, core.DecodeStep's keyword), config().
 #pragma once
 
 #include <cstdint>

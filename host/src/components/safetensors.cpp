@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "brick/host/base/error.h"
+#include "brick/host/components/weight_files.h"
 #include "device_dtype.h"
 
 namespace brick::host {
@@ -57,6 +58,15 @@ std::shared_ptr<Mapping> map_file(const fs::path& path) {
   if (mapping->size > 0 && mapping->data == MAP_FAILED)
     bad_file(path, std::string("cannot map: ") + std::strerror(saved));
   return mapping;
+}
+
+// Drops the whole pages inside [data, data + size) of a private read-only
+// use mapping: they are read again from the file if touched.
+void release_pages(void* data, size_t size) {
+  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<uintptr_t>(data) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<uintptr_t>(data) + size) / page * page;
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 struct DtypeName {
@@ -163,7 +173,15 @@ SafetensorsFile read_safetensors(const fs::path& path, const LoadOptions& option
       // Offsets need not be aligned for the element type; such tensors are copied.
       if (reinterpret_cast<uintptr_t>(data) % item != 0) t = t.clone();
     }
-    file.tensors.emplace_back(std::move(name), Value(convert(std::move(t), options)));
+    const bool mapped = numel > 0 && t.data_ptr() == data;
+    at::Tensor converted = convert(std::move(t), options);
+    if (mapped && converted.data_ptr() != data) {
+      // Converted (torch_dtype, device): the mapped pages are not needed any
+      // more; dropping them now keeps the peak resident memory near the
+      // converted weights' size instead of that plus the whole file.
+      release_pages(data, end - begin);
+    }
+    file.tensors.emplace_back(std::move(name), Value(std::move(converted)));
   }
   return file;
 }
@@ -218,31 +236,30 @@ SafetensorsWeights::SafetensorsWeights(Value::Dict tensors, Value::Dict metadata
 
 std::shared_ptr<SafetensorsWeights> SafetensorsWeights::load(const fs::path& folder, const ComponentSpec& spec,
                                                              const LoadOptions& options) {
-  std::vector<fs::path> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".safetensors") continue;
-    std::string stem = entry.path().stem().string();  // "model" or "model.fp16"
-    size_t dot = stem.rfind('.');
-    bool has_variant = dot != std::string::npos;
-    if (spec.variant ? (has_variant && stem.substr(dot + 1) == *spec.variant) : !has_variant) {
-      files.push_back(entry.path());
-    }
-  }
-  if (files.empty()) {
-    std::string message = "no ";
-    message += spec.variant ? "*." + *spec.variant + ".safetensors" : std::string("*.safetensors");
-    message += " file in '" + folder.string() + "'";
-    throw Error(BRICK_ERR_NOT_FOUND, message);
-  }
-  std::sort(files.begin(), files.end());  // shards in order
+  WeightFiles found = find_weight_files(folder, spec.variant);
   Value::Dict tensors;
   Value::Dict metadata;
-  for (const fs::path& file : files) {
+  for (const fs::path& file : found.files) {
     SafetensorsFile read = read_safetensors(file, options);
+    if (found.index) {
+      // Every tensor the index places in this shard must be there.
+      const std::string name = file.filename().string();
+      for (const auto& [key, shard] : found.weight_map) {
+        if (shard != name) continue;
+        bool present = std::any_of(read.tensors.begin(), read.tensors.end(),
+                                   [&key = key](const auto& item) { return item.first == key; });
+        if (!present) {
+          throw Error(BRICK_ERR_INVALID_ARGUMENT, "'" + found.index->filename().string() + "' places tensor '" + key +
+                                                      "' in '" + file.string() + "', which does not hold it");
+        }
+      }
+    }
     for (auto& item : read.tensors) tensors.push_back(std::move(item));
     for (auto& item : read.metadata) metadata.push_back(std::move(item));
   }
-  return std::make_shared<SafetensorsWeights>(std::move(tensors), std::move(metadata));
+  auto weights = std::make_shared<SafetensorsWeights>(std::move(tensors), std::move(metadata));
+  weights->files_ = std::move(found.files);
+  return weights;
 }
 
 const Value* SafetensorsWeights::tensor(std::string_view name) const {

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "brick/host/components/safetensors.h"
+#include "brick/host/components/weight_files.h"
 
 #include "brick/host/base/error.h"
 #include "brick/host/components/modular_repository.h"
@@ -111,11 +112,7 @@ namespace {
 // load_state_dict, so a plugin never parses files.
 void load_weights(PluginComponent& component, const std::filesystem::path& folder, const ComponentSpec& spec,
                   const LoadOptions& options, const std::string& qualified) {
-  bool has_weights = false;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    has_weights = has_weights || entry.path().extension() == ".safetensors";
-  }
-  if (!has_weights) return;
+  if (!has_safetensors(folder)) return;
   LoadOptions on_cpu = options;  // the component's own `to` moves them afterwards
   on_cpu.device.reset();
   std::shared_ptr<SafetensorsWeights> weights = SafetensorsWeights::load(folder, spec, on_cpu);
@@ -124,8 +121,11 @@ void load_weights(PluginComponent& component, const std::filesystem::path& folde
   try {
     answered = component.call_if_answered("load_state_dict", args);
   } catch (const Error& e) {
-    // The type names the keys; the folder says which files they came from.
-    throw Error(e.status(), "weights in '" + folder.string() + "': " + e.what());
+    // The type names the keys; the host says which files they came from.
+    std::string files;
+    for (const std::filesystem::path& file : weights->files())
+      files += (files.empty() ? "" : ", ") + file.filename().string();
+    throw Error(e.status(), "weights in '" + folder.string() + "' (" + files + "): " + e.what());
   }
   if (!answered) {
     throw Error(BRICK_ERR_UNSUPPORTED, "'" + folder.string() + "' has weights, but component type '" + qualified +

@@ -195,6 +195,16 @@ TEST(VaeEncoderStep, EncodesTensorsResizedToHeightAndWidth) {
   EXPECT_TRUE(at::allclose(batch[0], expected[0], 0, 1e-6));
 }
 
+TEST(VaeEncoderStep, TakesTheMeanShiftedAndScaled) {
+  // diffusers: (latents - shift_factor) * scaling_factor, latents the
+  // distribution's mean here (retrieve_latents' "argmax").
+  ModularPipeline pipe = pipeline("image.VaeEncoderStep");
+  set_component(pipe, "vae", "image_test.FakeVae", Value::dict({{"scaling_factor", 2.0}, {"shift_factor", 0.125}}));
+  at::Tensor image = at::rand({1, 3, 2, 2}, at::detail::createCPUGenerator(7));
+  at::Tensor latents = pipe.output({{"image", Value(image)}}, "image_latents").as_tensor();
+  EXPECT_TRUE(at::allclose(latents, (image * 2.0 - 1.0 + 0.25 - 0.125) * 2.0, 0, 1e-6));
+}
+
 TEST(VaeEncoderStep, AVaeWithoutConfigHasScalingFactorOne) {
   ModularPipeline pipe = pipeline("image.VaeEncoderStep");
   set_component(pipe, "vae", "image_test.FakeVaeNoConfig");  // encode = identity

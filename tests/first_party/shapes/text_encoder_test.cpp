@@ -146,18 +146,22 @@ TEST(ShapesPixelAutoencoder, IdentityInPixelSpace) {
   EXPECT_EQ(config.find("scaling_factor")->as_float(), 1.0);
   EXPECT_EQ(config.find("downsample_factor")->as_int(), 1);
   at::Tensor images = at::rand({2, 3, 16, 16}) * 2.0 - 1.0;
-  at::Tensor latents = call(vae, "encode", {{"images", images}}).as_tensor();
+  Value dist = call(vae, "encode", {{"sample", images}});
+  at::Tensor latents = dist.find("mean")->as_tensor();
   EXPECT_TRUE(at::equal(latents, images));
+  // A deterministic codec's distribution: the lowest log-variance diffusers keeps.
+  EXPECT_TRUE(at::equal(dist.find("logvar")->as_tensor(), at::full_like(images, -30.0)));
   EXPECT_NE(latents.data_ptr(), images.data_ptr());  // a new tensor, as an encoder's output is
+  EXPECT_TRUE(at::equal(call(vae, "decode", {{"z", latents}}).as_tensor(), images));
   EXPECT_TRUE(at::equal(call(vae, "decode", {{"latents", latents}}).as_tensor(), images));
-  EXPECT_THROW(call(vae, "encode", {{"images", at::rand({3, 16, 16})}}), std::exception);
+  EXPECT_THROW(call(vae, "encode", {{"sample", at::rand({3, 16, 16})}}), std::exception);
 }
 
 TEST(ShapesPixelAutoencoder, DownsamplingAverages) {
   auto vae = create("PixelAutoencoder", Value::dict({{"downsample_factor", 2}}));
   EXPECT_EQ(*vae->call("config", Value()).find("block_out_channels"), Value::list({3, 3}));  // 2 ** (2 - 1)
   at::Tensor flat = at::rand({1, 3, 1, 1}).expand({1, 3, 8, 8}).contiguous();
-  at::Tensor latents = call(vae, "encode", {{"images", flat}}).as_tensor();
+  at::Tensor latents = call(vae, "encode", {{"sample", flat}}).find("mean")->as_tensor();
   EXPECT_EQ(latents.sizes(), (std::vector<int64_t>{1, 3, 4, 4}));
   at::Tensor back = call(vae, "decode", {{"latents", latents}}).as_tensor();
   EXPECT_EQ(back.sizes(), (std::vector<int64_t>{1, 3, 8, 8}));

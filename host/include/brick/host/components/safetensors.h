@@ -29,9 +29,9 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path, const LoadOp
 void write_safetensors(const std::filesystem::path& path, const Value::Dict& tensors, const Value::Dict& metadata = {});
 
 // A component made of named tensors, loaded from the *.safetensors files of a
-// folder (all shards merged; with a variant, the "*.<variant>.safetensors"
-// files): type "brick.SafetensorsWeights". A model: it has a footprint and
-// moves between devices.
+// folder (find_weight_files: the shards an index lists, or every file of the
+// variant, merged): type "brick.SafetensorsWeights". A model: it has a
+// footprint and moves between devices.
 class SafetensorsWeights : public Object {
  public:
   explicit SafetensorsWeights(Value::Dict tensors, Value::Dict metadata = {});
@@ -42,6 +42,8 @@ class SafetensorsWeights : public Object {
   const Value::Dict& tensors() const { return tensors_; }
   const Value* tensor(std::string_view name) const;
   const Value::Dict& metadata() const { return metadata_; }
+  // The files it was read from (load only), in reading order.
+  const std::vector<std::filesystem::path>& files() const { return files_; }
 
   std::string class_name() const override { return "SafetensorsWeights"; }
   bool is_model() const override { return true; }
@@ -56,6 +58,7 @@ class SafetensorsWeights : public Object {
  private:
   Value::Dict tensors_;
   Value::Dict metadata_;
+  std::vector<std::filesystem::path> files_;
 };
 
 }  // namespace brick::host

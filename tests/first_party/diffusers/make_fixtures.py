@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""The fixtures of tests/first_party/diffusers (not run by CI).
+
+What it is. Real diffusers (its current source, on Debian's python3-torch 1.13 with the shim of
+shared/reference/pyref/) builds tiny UNet2DConditionModel and AutoencoderKL models with random
+weights, saves them with save_pretrained (so the folders have exactly diffusers' file names, config
+keys and state-dict names), runs them on fixed inputs and records the outputs. The C++ tests load the
+folders through brick's loader and compare within 1e-4 (float32).
+
+Configs (each a small version of a real checkpoint's config, same block types and options):
+  models/sd1_unet   SD 1.x: CrossAttnDownBlock2D/DownBlock2D, conv proj_in/proj_out,
+                    attention_head_dim 8 (read as the number of heads), layers_per_block 2
+  models/sd2_unet   SD 2.x: use_linear_projection, attention_head_dim a list, upcast_attention,
+                    plus time_cond_proj_dim (timestep_cond, as LCM checkpoints use); SD 2.x's
+                    v-prediction is the scheduler's prediction_type (scheduler_config.json beside
+                    it), the UNet itself is the same network
+  models/sdxl_unet  SDXL: DownBlock2D then CrossAttnDownBlock2D, addition_embed_type "text_time"
+                    (added_cond_kwargs text_embeds and time_ids), transformer_layers_per_block a
+                    list, linear projection; run on a 10x10 sample, which is not a multiple of the
+                    overall down factor 4 (diffusers' forward_upsample_size path)
+  models/vae        AutoencoderKL: 2 levels, mid-block attention, quant/post-quant convs,
+                    scaling_factor, force_upcast
+  models/vae_fp16   the same weights in float16 saved with variant="fp16":
+                    diffusion_pytorch_model.fp16.safetensors
+  models/vae_fp16_sharded  the same, with a max_shard_size small enough that diffusers writes
+                    several shards, diffusion_pytorch_model.fp16-0000N-of-0000M.safetensors, and
+                    their index diffusion_pytorch_model.safetensors.index.fp16.json
+
+expected/<name>.safetensors: the inputs (sample, timestep, encoder_hidden_states, text_embeds,
+time_ids, timestep_cond; for the vae: sample and z) and the outputs (out; for the vae: mean,
+logvar and decoded).
+
+Every weight (biases and norms included; diffusers initialises norms to 1 and 0, which would let a
+swapped norm go unnoticed) is drawn at random with a small scale so that activations stay O(1).
+
+Run it with Debian's interpreter:
+
+    PYTHONPATH=/work/shared/reference/pyref/shim:/tmp/ref/src /usr/bin/python3 \\
+        tests/first_party/diffusers/make_fixtures.py
+
+where /tmp/ref/src holds diffusers' and huggingface_hub's src/ (shared/reference/pyref/README.md).
+"""
+import json
+import os
+import shutil
+
+import torch
+from diffusers import AutoencoderKL, UNet2DConditionModel
+from safetensors.torch import save_file
+
+# diffusers' classic attention (torch 1.13 has no scaled_dot_product_attention) computes the scores
+# as torch.baddbmm(torch.empty(...), q, k^T, beta=0, alpha=scale). torch 1.13's CPU baddbmm lets
+# a NaN in the uninitialised input through for small matrices although beta is 0, so some runs gave
+# NaN outputs at random. The input is replaced by zeros when beta is 0: the same math, every time.
+_baddbmm = torch.baddbmm
+
+
+def _baddbmm_beta0_ignores_input(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    if beta == 0:
+        input = torch.zeros_like(input)
+    return _baddbmm(input, batch1, batch2, beta=beta, alpha=alpha, out=out) if out is not None else \
+        _baddbmm(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+torch.baddbmm = _baddbmm_beta0_ignores_input
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "fixtures")
+
+
+def stable(run, name):
+    """run() repeated until two results are finite and equal. torch 1.13 on this CPU now and then
+    returns NaN from these tiny models (shapes of a few channels; it comes and goes from run to run
+    of the same model on the same inputs, so it is not in the model): a result is kept only once it
+    has been computed twice, bit for bit."""
+    seen = []
+    for _ in range(20):
+        out = run()
+        values = out if isinstance(out, tuple) else (out,)
+        if all(torch.isfinite(v).all() for v in values):
+            for other in seen:
+                if all(torch.equal(a, b) for a, b in zip(values, other)):
+                    return out
+            seen.append(values)
+    raise RuntimeError(name + ": no two equal finite results in 20 runs")
+
+
+def randomise(model, seed):
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            fan_in = p[0].numel() if p.dim() > 1 else 1
+            if p.dim() > 1:
+                p.copy_(torch.randn(p.shape, generator=g) / (fan_in ** 0.5))
+            elif name.endswith("weight"):  # norms
+                p.copy_(1.0 + 0.2 * torch.randn(p.shape, generator=g))
+            else:  # biases
+                p.copy_(0.1 * torch.randn(p.shape, generator=g))
+
+
+def save(name, model, **kwargs):
+    folder = os.path.join(OUT, "models", name)
+    shutil.rmtree(folder, ignore_errors=True)
+    model.save_pretrained(folder, **kwargs)
+    return folder
+
+
+def unet_case(name, config, seed, batch, size, text_len, added=None, cond_dim=None, timestep=None):
+    torch.manual_seed(seed)
+    unet = UNet2DConditionModel(**config)
+    randomise(unet, seed)
+    unet.eval()
+    save(name, unet)
+    g = torch.Generator().manual_seed(seed + 1)
+    inputs = {
+        "sample": torch.randn(batch, config["in_channels"], size, size, generator=g),
+        "timestep": torch.tensor(timestep if timestep is not None else 999.0),
+        "encoder_hidden_states": torch.randn(batch, text_len, config["cross_attention_dim"], generator=g),
+    }
+    kwargs = {}
+    if added:
+        inputs["text_embeds"] = torch.randn(batch, added, generator=g)
+        # (original height, original width, crop top, crop left, target height, target width)
+        inputs["time_ids"] = torch.tensor([[64.0, 48.0, 0.0, 8.0, 64.0, 64.0]] * batch)
+        kwargs["added_cond_kwargs"] = {"text_embeds": inputs["text_embeds"], "time_ids": inputs["time_ids"]}
+    if cond_dim:
+        inputs["timestep_cond"] = torch.randn(batch, cond_dim, generator=g)
+        kwargs["timestep_cond"] = inputs["timestep_cond"]
+    with torch.no_grad():
+        out = stable(lambda: unet(inputs["sample"], inputs["timestep"],
+                                  encoder_hidden_states=inputs["encoder_hidden_states"], **kwargs).sample, name)
+    tensors = dict(inputs)
+    tensors["out"] = out
+    save_file({k: v.contiguous() for k, v in tensors.items()}, os.path.join(OUT, "expected", name + ".safetensors"))
+    print(name, tuple(out.shape), float(out.abs().mean()))
+    return unet
+
+
+def main():
+    os.makedirs(os.path.join(OUT, "expected"), exist_ok=True)
+
+    sd1 = dict(sample_size=8, in_channels=4, out_channels=4, block_out_channels=(4, 8), layers_per_block=2,
+               down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+               up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=8, attention_head_dim=2,
+               norm_num_groups=2)
+    unet_case("sd1_unet", sd1, seed=1, batch=2, size=8, text_len=5, timestep=981.0)
+
+    sd2 = dict(sample_size=8, in_channels=4, out_channels=4, block_out_channels=(4, 8), layers_per_block=1,
+               down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+               up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=12, attention_head_dim=[2, 4],
+               use_linear_projection=True, upcast_attention=True, norm_num_groups=2, time_cond_proj_dim=8)
+    unet_case("sd2_unet", sd2, seed=2, batch=1, size=6, text_len=7, cond_dim=8, timestep=500.0)
+    with open(os.path.join(OUT, "models", "sd2_unet", "scheduler_config.json"), "w") as f:
+        json.dump({"_class_name": "DDIMScheduler", "prediction_type": "v_prediction", "num_train_timesteps": 1000,
+                   "beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012}, f, indent=2)
+
+    sdxl = dict(sample_size=8, in_channels=4, out_channels=4, block_out_channels=(4, 4, 8), layers_per_block=1,
+                down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+                up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"), cross_attention_dim=8,
+                attention_head_dim=(1, 2, 4), transformer_layers_per_block=(1, 1, 2), use_linear_projection=True,
+                addition_embed_type="text_time", addition_time_embed_dim=4, projection_class_embeddings_input_dim=8 + 6 * 4,
+                norm_num_groups=2)
+    unet_case("sdxl_unet", sdxl, seed=3, batch=2, size=10, text_len=4, added=8, timestep=37.0)
+
+    torch.manual_seed(4)
+    vae = AutoencoderKL(in_channels=3, out_channels=3, block_out_channels=(4, 8), layers_per_block=1,
+                        down_block_types=("DownEncoderBlock2D",) * 2, up_block_types=("UpDecoderBlock2D",) * 2,
+                        latent_channels=4, norm_num_groups=2, sample_size=16, scaling_factor=0.18215,
+                        force_upcast=True)
+    randomise(vae, 4)
+    vae.eval()
+    save("vae", vae)
+    g = torch.Generator().manual_seed(5)
+    sample = torch.rand(2, 3, 16, 16, generator=g) * 2 - 1
+    z = torch.randn(1, 4, 8, 8, generator=g)
+    with torch.no_grad():
+        mean, logvar = stable(lambda: (vae.encode(sample).latent_dist.mean.contiguous(),
+                                       vae.encode(sample).latent_dist.logvar.contiguous()), "vae.encode")
+        decoded = stable(lambda: vae.decode(z).sample, "vae.decode")
+    save_file({"sample": sample, "z": z, "mean": mean, "logvar": logvar,
+               "decoded": decoded}, os.path.join(OUT, "expected", "vae.safetensors"))
+    print("vae", tuple(mean.shape), tuple(decoded.shape))
+    save("vae_fp16", vae.half(), variant="fp16")
+    save("vae_fp16_sharded", vae, variant="fp16", max_shard_size="8KB")
+
+
+if __name__ == "__main__":
+    main()
