@@ -7,6 +7,10 @@
 
 #include "brick/host/loader/plugin_search.h"
 
+namespace CLI {
+class App;
+}
+
 namespace brick::cli {
 
 // A mistake in how the command was called (exit status 2), as opposed to a
@@ -73,5 +77,26 @@ struct LockOptions {
   std::string output = "brick.lock";
 };
 int lock_command(const LockOptions& options);
+
+// brick serve (serve_command.cpp; the server is libbrick_serve, docs/serve.md).
+struct ServeArguments {
+  host::PluginSearch search;
+  std::string host = "127.0.0.1";
+  int port = 8188;
+  std::vector<std::string> pipelines;  // NAME=FILE.json
+  bool no_installed = false;           // --no-installed: only the --pipeline files
+  std::string device = "cpu";
+  std::string lock;
+  int workers = 1;
+  size_t queue_size = 64;
+  bool watch = true;  // --no-watch (this build has no plugin watching yet)
+  std::string token_file;
+  std::string isolation = "none";  // none | process
+  std::string run_dir;
+  int worker_fd = -1;  // internal: run as a worker process on this socket
+};
+int serve_command(const ServeArguments& options);
+// Adds the serve subcommand and its options (all but -p/-P) to `app`.
+CLI::App* add_serve_command(CLI::App& app, ServeArguments& arguments);
 
 }  // namespace brick::cli

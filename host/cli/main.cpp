@@ -117,6 +117,10 @@ int main(int argc, char** argv) {
   graph_cmd->add_option("-w,--workflow", graph.workflow, "Only this workflow's blocks")->allow_extra_args(false);
   add_search_options(graph_cmd, graph.search);
 
+  brick::cli::ServeArguments serve;
+  CLI::App* serve_cmd = brick::cli::add_serve_command(app, serve);
+  add_search_options(serve_cmd, serve.search);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -133,6 +137,7 @@ int main(int argc, char** argv) {
     if (*doc_cmd) return brick::cli::doc_command(doc);
     if (*graph_cmd) return brick::cli::graph_command(graph);
     if (*lock_cmd) return brick::cli::lock_command(lock);
+    if (*serve_cmd) return brick::cli::serve_command(serve);
   } catch (const brick::cli::UsageError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
