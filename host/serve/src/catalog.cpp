@@ -224,6 +224,7 @@ void check_inputs(const CatalogEntry& entry, const json::object& inputs) {
       throw HttpError(400, "invalid_input",
                       "input '" + name + "' of " + entry.name + ": expected " + expected + ", got " + json_kind(value));
     }
+    (void)input_value(value, name);  // a malformed tensor is refused now, not when the run starts
   }
 }
 
