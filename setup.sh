@@ -20,6 +20,8 @@
 #   libpng-dev              PNG reading and writing in the image plugin (plugins/image)
 #   libicu-dev              Unicode categories and lower-casing for the CLIP tokenizer
 #                           (plugins/transformers; LibTorch already loads libicuuc)
+#   chromium, chromium-driver   headless Chromium that drives `brick serve`'s web page in its
+#                           test (tests/serve/serve_web_test.cpp; skipped when missing)
 #   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
 set -euo pipefail
 
@@ -27,6 +29,7 @@ packages=(
   cmake ninja-build g++ ccache binutils
   libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
   libgtest-dev libbenchmark-dev libpng-dev libicu-dev
+  chromium chromium-driver
 )
 
 build=0

@@ -22,7 +22,7 @@ constexpr std::string_view kPage = R"HTML(<!doctype html>
   label span { display: inline-block; min-width: 14em; font-family: monospace; }
   input[type=text], input[type=number], textarea { width: 24em; }
   progress { width: 24em; }
-  #image img { max-width: 512px; image-rendering: pixelated; border: 1px solid #ccc; margin-top: 1em; }
+  #image img { width: 256px; image-rendering: pixelated; border: 1px solid #ccc; margin-top: 1em; }
   #error { color: #b00; white-space: pre-wrap; }
   table { border-collapse: collapse; }
   td, th { padding: .2em .8em; border-bottom: 1px solid #eee; text-align: left; }
@@ -76,7 +76,9 @@ function renderForm() {
   const pipeline = pipelines.find(p => p.name === document.getElementById("pipeline").value);
   const fieldset = document.getElementById("inputs");
   fieldset.innerHTML = "";
-  document.querySelector("#doc small").textContent = pipeline ? pipeline.doc.split("\n")[0] : "";
+  // The doc's first line is "class Name"; its description follows.
+  const lines = pipeline ? pipeline.doc.split("\n").map(l => l.trim()).filter(l => l && !l.startsWith("class ")) : [];
+  document.querySelector("#doc small").textContent = lines.length ? lines[0] : "";
   if (!pipeline) return;
   for (const input of pipeline.inputs) {
     if (input.name === "output") continue;  // the server names the files
