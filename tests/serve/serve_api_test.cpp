@@ -326,3 +326,78 @@ TEST_F(Serve, TwoWorkersRunAtOnceWithTheResultsOfBrickRun) {
 }
 
 }  // namespace
+
+namespace {
+
+brick::serve::ServeOptions isolated_options(int workers) {
+  brick::serve::ServeOptions options = base_options();
+  options.isolation = brick::serve::Isolation::Process;
+  options.workers = workers;
+  options.worker_command = {
+      BRICK_BINARY_DIR "/bin/brick",        "serve", "--no-installed", "-P", TEST_PLUGIN_DIR, "-P",
+      BRICK_BINARY_DIR "/lib/brick/plugins"};
+  for (const auto& [name, file] : options.pipelines) {
+    options.worker_command.push_back("--pipeline");
+    options.worker_command.push_back(name + "=" + file.string());
+  }
+  return options;
+}
+
+// A block that kills its worker process fails only its own run, with the
+// block and the signal named; the other worker's run goes on, and the dead
+// worker is replaced.
+TEST_F(Serve, IsolatedWorkerCrashFailsOnlyItsRun) {
+  start(isolated_options(2));
+  std::string sleeper = submit(R"({"block": "test_serve.Sleep", "inputs": {"ms": 1000, "value": 5}})");
+  while (get(port_, "/runs/" + sleeper).object()["status"] == "queued")
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  json::object crashed = run(R"({"block": "test_serve.Crash", "wait": true})");
+  ASSERT_EQ(crashed["status"], "failed") << json::serialize(crashed);
+  json::object error = crashed["error"].as_object();
+  EXPECT_EQ(error["code"], "worker_died");
+  EXPECT_EQ(error["block"], "test_serve.Crash");
+  std::string message(error["message"].as_string());
+  EXPECT_NE(message.find("test_serve.Crash"), std::string::npos) << message;
+  EXPECT_NE(message.find("SIGSEGV"), std::string::npos) << message;
+
+  json::object slept = wait_end(sleeper);
+  EXPECT_EQ(slept["status"], "done") << json::serialize(slept);
+  EXPECT_EQ(slept["result"].at("outputs").at("result"), 5);
+  int64_t worker_pid = slept["result"].at("outputs").at("pid").as_int64();
+  EXPECT_NE(worker_pid, getpid());  // it ran in a worker process
+
+  json::object aborted = run(R"({"block": "test_serve.Crash", "inputs": {"signal": "SIGABRT"}, "wait": true})");
+  EXPECT_NE(std::string(aborted["error"].at("message").as_string()).find("SIGABRT"), std::string::npos);
+  // Both workers serve again.
+  for (int i = 0; i < 4; ++i) {
+    json::object ok = run(R"({"block": "test_serve.Sleep", "inputs": {"value": 9}, "wait": true})");
+    EXPECT_EQ(ok["status"], "done") << json::serialize(ok);
+  }
+  Answer health = get(port_, "/health");
+  EXPECT_EQ(health.status, 200);
+}
+
+// Progress, cancellation and images cross the worker's socket.
+TEST_F(Serve, IsolatedWorkerStreamsAndCancels) {
+  start(isolated_options(1));
+  std::string id = submit(R"({"pipeline": "slow", "inputs": {"num_steps": 1000, "ms": 20}})");
+  bool cancelled = false;
+  std::vector<Event> events = read_events(port_, "/runs/" + id + "/events", [&](const Event& event) {
+    if (event.name == "progress" && !cancelled) {
+      EXPECT_EQ(request(port_, http::verb::delete_, "/runs/" + id).status, 200);
+      cancelled = true;
+    }
+    return true;
+  });
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().name, "cancelled");
+  EXPECT_LT(get(port_, "/runs/" + id).object()["progress"].at("step").as_int64(), 1000);
+
+  json::object image = run(R"({"pipeline": "text2image", "inputs": {"prompt": "a red circle"}, "wait": true})");
+  ASSERT_EQ(image["status"], "done") << json::serialize(image);
+  Answer png = get(port_, std::string(image["result"].at("images").at(0).as_string()));
+  EXPECT_EQ(png.status, 200);
+  EXPECT_EQ(png.body.compare(0, 8, "\x89PNG\r\n\x1a\n"), 0);
+}
+
+}  // namespace

@@ -297,6 +297,11 @@ void RunManager::worker_loop(int worker) {
       outcome.status = JobOutcome::Status::Cancelled;
     }
     record->finish(std::move(outcome));
+    try {
+      executor->recover();
+    } catch (const std::exception& e) {
+      host::log(host::LogLevel::Error, "brick serve", "worker " + std::to_string(worker) + ": " + e.what());
+    }
     // Forget the oldest finished runs (and their files) beyond keep_runs.
     std::vector<std::string> dropped;
     {

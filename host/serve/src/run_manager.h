@@ -30,6 +30,10 @@ class Executor {
   virtual void prepare() = 0;
   virtual JobOutcome execute(const Job& job, const JobEvents& events,
                              std::shared_ptr<const std::atomic<bool>> cancel) = 0;
+  // After a run's outcome is published: get ready for the next run (a
+  // worker process that died is started again here, not while its run's
+  // client waits).
+  virtual void recover() {}
 };
 
 class RunRecord {
