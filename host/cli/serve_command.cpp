@@ -4,10 +4,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
@@ -86,9 +90,13 @@ int serve_command(const ServeArguments& arguments) {
   options.run_dir = arguments.run_dir;
   options.installed_pipelines = !arguments.no_installed;
   for (const std::string& pipeline : arguments.pipelines) {
+    // NAME=FILE.json, or FILE.json served under its stem.
     size_t eq = pipeline.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == pipeline.size())
-      throw UsageError("--pipeline " + pipeline + ": expected NAME=FILE.json");
+    if (eq == std::string::npos) {
+      options.pipelines.emplace_back(std::filesystem::path(pipeline).stem().string(), pipeline);
+      continue;
+    }
+    if (eq == 0 || eq + 1 == pipeline.size()) throw UsageError("--pipeline " + pipeline + ": expected NAME=FILE.json");
     options.pipelines.emplace_back(pipeline.substr(0, eq), pipeline.substr(eq + 1));
   }
   if (arguments.isolation != "none" && arguments.isolation != "process")
@@ -133,8 +141,25 @@ int serve_command(const ServeArguments& arguments) {
   server.start();
   std::cerr << "brick serve: listening on http://" << options.host << ":" << server.port() << "/"
             << (options.token.empty() ? "" : " (token required)") << std::endl;
+  // Pipelines that cannot be loaded end the command (status 1): the loading
+  // runs on, and SIGINT/SIGTERM stay answered meanwhile.
+  std::atomic<bool> failed{false};
+  std::thread watcher([&server, &failed] {
+    try {
+      server.wait_ready();
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << std::endl;
+      failed = true;
+      kill(getpid(), SIGTERM);
+    }
+  });
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  watcher.join();
+  if (failed) {
+    server.stop(serve::StopMode::Cancel);
+    return 1;
+  }
   host::log(host::LogLevel::Info, "brick serve",
             std::string("got ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
                 ": no new connections; queued runs are cancelled, running runs stop at their next block or loop step");
