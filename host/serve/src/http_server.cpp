@@ -156,7 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void pump() {
     if (writing_ || closing_ || ended_) return;
     std::vector<std::string> events;
-    bool last = run_->events_since(sent_, events);
+    bool last = run_->events_since(seen_, events);
     if (events.empty()) {
       if (last) {
         ended_ = true;
@@ -164,7 +164,6 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       return;
     }
-    sent_ += events.size();
     auto text = std::make_shared<std::string>();
     for (const std::string& event : events) *text += event;
     writing_ = true;
@@ -190,7 +189,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
   std::shared_ptr<RunRecord> run_;
-  size_t sent_ = 0;
+  uint64_t seen_ = 0;  // the number of the last event written
   bool writing_ = false, ended_ = false, closing_ = false, timed_out_ = false, answered_ = false;
 };
 

@@ -83,9 +83,14 @@ std::string RunRecord::image_file(size_t k) const {
   return outcome_.images[k];
 }
 
-bool RunRecord::events_since(size_t from, std::vector<std::string>& out) const {
+bool RunRecord::events_since(uint64_t& seen, std::vector<std::string>& out) const {
   std::lock_guard lock(mutex_);
-  for (size_t i = from; i < events_.size(); ++i) out.push_back(events_[i]);
+  for (const Event& event : events_) {
+    if (event.number > seen) {
+      out.push_back(event.text);
+      seen = event.number;
+    }
+  }
   return closed_;
 }
 
@@ -100,7 +105,9 @@ void RunRecord::subscribe(std::function<void()> wake) {
 }
 
 void RunRecord::push_event(const std::string& name, const json::value& data, std::unique_lock<std::mutex>& lock) {
-  events_.push_back("event: " + name + "\ndata: " + json::serialize(data) + "\n\n");
+  bool progress = name == "progress";
+  if (progress && !events_.empty() && events_.back().progress) events_.pop_back();
+  events_.push_back({++event_count_, progress, "event: " + name + "\ndata: " + json::serialize(data) + "\n\n"});
   std::vector<std::function<void()>> wake = listeners_;
   if (closed_) listeners_.clear();
   lock.unlock();

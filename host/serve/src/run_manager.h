@@ -51,9 +51,12 @@ class RunRecord {
   // The PNG file of the k-th image of a finished run ("" when none).
   std::string image_file(size_t k) const;
 
-  // The event stream: the SSE text of events [from, end) into `out`; true
-  // when the last one ended the stream (done, failed, cancelled).
-  bool events_since(size_t from, std::vector<std::string>& out) const;
+  // The event stream: the SSE text of the events after number `seen` into
+  // `out`, `seen` moved to the last; true when the stream has ended (done,
+  // failed, cancelled). A progress event replaces the progress event before
+  // it when nothing came between: a late or slow reader gets the latest
+  // progress, not every step, and a long loop does not grow the log.
+  bool events_since(uint64_t& seen, std::vector<std::string>& out) const;
   // `wake` is called (on the thread making the event) after every new event.
   void subscribe(std::function<void()> wake);
 
@@ -75,7 +78,13 @@ class RunRecord {
   int64_t done_ = 0, total_ = 0;
   std::string source_;
   JobOutcome outcome_;
-  std::vector<std::string> events_;
+  struct Event {
+    uint64_t number;
+    bool progress;
+    std::string text;
+  };
+  std::vector<Event> events_;
+  uint64_t event_count_ = 0;
   bool closed_ = false;
   std::vector<std::function<void()>> listeners_;
   std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
