@@ -126,7 +126,7 @@ Reply Api::route(const Request& request) {
   // The page is static and holds no data: it is the one route without a
   // token (it asks for one, and sends it with every request it makes).
   if (parts.empty()) {
-    if (method != http::verb::get && method != http::verb::head) return method_not_allowed("GET");
+    if (method != http::verb::get) return method_not_allowed("GET");
     Response response{http::status::ok, request.version()};
     response.set(http::field::server, "brick-serve");
     response.set(http::field::content_type, "text/html; charset=utf-8");

@@ -170,6 +170,8 @@ RunManager::~RunManager() {
 
 void RunManager::start() {
   int workers = std::max(1, options_.workers);
+  // Under the lock: ready() may be asked meanwhile (GET /health).
+  std::lock_guard lock(mutex_);
   for (int w = 0; w < workers; ++w) threads_.emplace_back([this, w] { worker_loop(w); });
 }
 
@@ -347,10 +349,14 @@ void RunManager::stop(StopMode mode) {
     outcome.error_message = "run " + record->id() + " was cancelled: the server is shutting down";
     record->finish(std::move(outcome));
   }
-  for (auto& thread : threads_) {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mutex_);
+    threads.swap(threads_);
+  }
+  for (auto& thread : threads) {
     if (thread.joinable()) thread.join();
   }
-  threads_.clear();
   ready_changed_.notify_all();
 }
 
