@@ -138,6 +138,24 @@ TEST(ServeWebPage, GeneratesAnImageInHeadlessChromium) {
     std::string run_id = image_url.substr(6, image_url.find('/', 6) - 6);
     EXPECT_EQ(get(server.port(), "/runs/" + run_id).object()["status"], "done");
 
+    // Cancel: a run long enough to be stopped in the middle.
+    evaluate(browser, session,
+             "document.querySelector('[name=num_inference_steps]').value = '100000';"
+             "document.getElementById('generate').click(); 'clicked'");
+    std::string progress =
+        wait_for(browser, session,
+                 "document.getElementById('status').textContent.startsWith('step ') ? 'stepping' : ''", {"stepping"});
+    ASSERT_EQ(progress, "stepping");
+    evaluate(browser, session, "document.getElementById('cancel').click(); 'clicked'");
+    EXPECT_EQ(wait_for(browser, session, "document.getElementById('status').textContent", {"cancelled", "done"}),
+              "cancelled");
+    EXPECT_EQ(evaluate(browser, session, "document.getElementById('cancel').disabled ? 'off' : 'on'"), "off");
+    // Back to the finished image for the screenshot.
+    evaluate(browser, session,
+             "document.querySelector('[name=num_inference_steps]').value = '20';"
+             "document.getElementById('generate').click(); 'clicked'");
+    ASSERT_EQ(wait_for(browser, session, "document.getElementById('status').textContent", {"done", "failed"}), "done");
+
     std::string screenshot(browser.call("Page.captureScreenshot", {{"format", "png"}}, session)["data"].as_string());
     std::string bytes = base64_decode(screenshot);
     ASSERT_TRUE(is_png(bytes));

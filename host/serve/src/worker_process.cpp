@@ -104,6 +104,9 @@ class ProcessExecutor : public Executor {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], kChildFd);  // dup2 clears close-on-exec
+    // Nothing else of the server's (its listening socket, its clients'
+    // connections) leaks into the worker.
+    posix_spawn_file_actions_addclosefrom_np(&actions, kChildFd + 1);
     pid_t pid = -1;
     int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
