@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -103,7 +104,13 @@ int serve_command(const ServeArguments& arguments) {
     throw UsageError("--isolation " + arguments.isolation + ": expected none or process");
   options.isolation = arguments.isolation == "process" ? serve::Isolation::Process : serve::Isolation::None;
 
-  if (arguments.worker_fd >= 0) return serve::run_worker(options, arguments.worker_fd);
+  if (arguments.worker_fd >= 0) {
+    // A worker ends without running the process's static destructors
+    // (LibTorch's teardown): the server waits for it, and it holds nothing to flush.
+    int status = serve::run_worker(options, arguments.worker_fd);
+    std::fflush(nullptr);
+    _exit(status);
+  }
 
   if (!arguments.token_file.empty()) options.token = read_token(arguments.token_file);
   try {

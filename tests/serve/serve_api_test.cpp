@@ -329,8 +329,10 @@ TEST_F(Serve, TwoWorkersRunAtOnceWithTheResultsOfBrickRun) {
 
 namespace {
 
-brick::serve::ServeOptions isolated_options(int workers) {
+// `with_text2image`: the workers load it too (each start then takes longer).
+brick::serve::ServeOptions isolated_options(int workers, bool with_text2image) {
   brick::serve::ServeOptions options = base_options();
+  if (!with_text2image) options.pipelines.resize(1);
   options.isolation = brick::serve::Isolation::Process;
   options.workers = workers;
   options.worker_command = {
@@ -347,7 +349,7 @@ brick::serve::ServeOptions isolated_options(int workers) {
 // block and the signal named; the other worker's run goes on, and the dead
 // worker is replaced.
 TEST_F(Serve, IsolatedWorkerCrashFailsOnlyItsRun) {
-  start(isolated_options(2));
+  start(isolated_options(2, false));
   std::string sleeper = submit(R"({"block": "test_serve.Sleep", "inputs": {"ms": 1000, "value": 5}})");
   while (get(port_, "/runs/" + sleeper).object()["status"] == "queued")
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -379,7 +381,7 @@ TEST_F(Serve, IsolatedWorkerCrashFailsOnlyItsRun) {
 
 // Progress, cancellation and images cross the worker's socket.
 TEST_F(Serve, IsolatedWorkerStreamsAndCancels) {
-  start(isolated_options(1));
+  start(isolated_options(1, true));
   std::string id = submit(R"({"pipeline": "slow", "inputs": {"num_steps": 1000, "ms": 20}})");
   bool cancelled = false;
   std::vector<Event> events = read_events(port_, "/runs/" + id + "/events", [&](const Event& event) {

@@ -8,6 +8,8 @@
 
 namespace brick::serve {
 
+LineChannel::~LineChannel() { close(fd_); }
+
 bool LineChannel::send(const boost::json::object& message) {
   std::string text = boost::json::serialize(message);
   text.push_back('\n');

@@ -13,7 +13,11 @@ namespace brick::serve {
 
 class LineChannel {
  public:
+  // Owns `fd`: closing the channel closes it (the peer's reads end).
   explicit LineChannel(int fd) : fd_(fd) {}
+  ~LineChannel();
+  LineChannel(const LineChannel&) = delete;
+  LineChannel& operator=(const LineChannel&) = delete;
   int fd() const { return fd_; }
 
   // False when the peer is gone.
