@@ -22,6 +22,8 @@
 #                           (plugins/transformers; LibTorch already loads libicuuc)
 #   libopenmpi-dev, openmpi-bin   MPI for `brick batch` over processes and machines
 #                           (mpirun; BRICK_MPI, on when found) and its tests
+#   chromium, chromium-driver   headless Chromium that drives `brick serve`'s web page in its
+#                           test (tests/serve/serve_web_test.cpp; skipped when missing)
 #   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
 set -euo pipefail
 
@@ -29,6 +31,7 @@ packages=(
   cmake ninja-build g++ ccache binutils
   libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
   libgtest-dev libbenchmark-dev libpng-dev libicu-dev libopenmpi-dev openmpi-bin
+  chromium chromium-driver
 )
 
 build=0

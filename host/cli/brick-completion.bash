@@ -13,12 +13,12 @@ _brick() {
     cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
   fi
   local brick=${words[0]}
-  local commands="inspect list run doc graph lock batch"
+  local commands="inspect list run doc graph lock batch serve"
   local search="-p --plugin -P --plugin-dir"
   local sub="" i
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
-      inspect | list | run | doc | graph | lock | batch) sub=${words[i]}; break ;;
+      inspect | list | run | doc | graph | lock | batch | serve) sub=${words[i]}; break ;;
     esac
   done
 
@@ -28,6 +28,9 @@ _brick() {
     -o | --output | --lock) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -d | --device) COMPREPLY=($(compgen -W "cpu cuda cuda:0 cuda:1" -- "$cur")); return ;;
     -f | --format) COMPREPLY=($(compgen -W "dot mermaid" -- "$cur")); return ;;
+    --isolation) COMPREPLY=($(compgen -W "none process" -- "$cur")); return ;;
+    --token-file | --run-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --host | --port | --pipeline | --workers | --queue-size) return ;;
     -w | --workflow | --show | --component | --preview-every) return ;;
     --model) COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
@@ -46,6 +49,7 @@ _brick() {
     graph) options="-f --format -o --output -w --workflow $search" ;;
     lock) options="-o --output $search" ;;
     batch) options="--out -d --device --resume --fail-fast --quiet --lock $search" ;;
+    serve) options="--host --port --pipeline --no-installed -d --device --workers --queue-size --no-watch --token-file --isolation --run-dir --lock $search" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options --help" -- "$cur"))
@@ -61,6 +65,7 @@ _brick() {
       *) target=${words[j]}; break ;;
     esac
   done
+  [[ $sub == serve ]] && return  # serve takes options only
   if [[ -z $target || $sub == lock || $sub == inspect ]]; then
     COMPREPLY=($(compgen -W "$("$brick" list --names 2>/dev/null)" -- "$cur") $(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
     [[ ${#COMPREPLY[@]} -eq 1 && -d ${COMPREPLY[0]} ]] && compopt -o nospace 2>/dev/null

@@ -96,4 +96,25 @@ struct BatchArguments {
 CLI::App* add_batch_command(CLI::App& app, BatchArguments& batch);
 int batch_command(const BatchArguments& options);
 
+// brick serve (serve_command.cpp; the server is libbrick_serve, docs/serve.md).
+struct ServeArguments {
+  host::PluginSearch search;
+  std::string host = "127.0.0.1";
+  int port = 8188;
+  std::vector<std::string> pipelines;  // NAME=FILE.json
+  bool no_installed = false;           // --no-installed: only the --pipeline files
+  std::string device = "cpu";
+  std::string lock;
+  int workers = 1;
+  size_t queue_size = 64;
+  bool watch = true;  // --no-watch (this build has no plugin watching yet)
+  std::string token_file;
+  std::string isolation = "none";  // none | process
+  std::string run_dir;
+  int worker_fd = -1;  // internal: run as a worker process on this socket
+};
+int serve_command(const ServeArguments& options);
+// Adds the serve subcommand and its options (all but -p/-P) to `app`.
+CLI::App* add_serve_command(CLI::App& app, ServeArguments& arguments);
+
 }  // namespace brick::cli

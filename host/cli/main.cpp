@@ -130,6 +130,10 @@ int main(int argc, char** argv) {
   CLI::App* batch_cmd = brick::cli::add_batch_command(app, batch);
   add_search_options(batch_cmd, batch.search);
 
+  brick::cli::ServeArguments serve;
+  CLI::App* serve_cmd = brick::cli::add_serve_command(app, serve);
+  add_search_options(serve_cmd, serve.search);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -148,6 +152,7 @@ int main(int argc, char** argv) {
     if (*graph_cmd) return brick::cli::graph_command(graph);
     if (*lock_cmd) return brick::cli::lock_command(lock);
     if (*batch_cmd) return brick::cli::batch_command(batch);
+    if (*serve_cmd) return brick::cli::serve_command(serve);
   } catch (const brick::cli::UsageError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
