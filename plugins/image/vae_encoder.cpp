@@ -20,7 +20,7 @@ double scaling_factor(const brick::ComponentRef& vae) {
   try {
     config = vae.call("config");
   } catch (const brick::Error& e) {
-    if (e.status() == BRICK_ERR_NOT_FOUND) return 1.0;
+    if (e.status() == BRICK_ERR_UNKNOWN_METHOD) return 1.0;
     throw;
   }
   brick::ValueRef factor = config.ref().kind() == BRICK_VALUE_DICT ? config.ref()["scaling_factor"] : brick::ValueRef();
