@@ -6,8 +6,8 @@
 
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
-#include "brick/host/blocks/run_context.h"
 #include "brick/host/blocks/loop_blocks.h"
+#include "brick/host/blocks/run_context.h"
 #include "brick/host/plugin/plugin.h"
 #include "brick/host/value/object.h"
 #include "brick/sdk/torch_fingerprint.h"
@@ -195,7 +195,8 @@ brick_value api_block_state_get(brick_block_state* bs, const char* name) {
 brick_status api_block_state_set_slot(brick_block_state* bs, uint32_t slot, brick_value value) {
   std::unique_ptr<Value> owned(value_of(value));
   begin(bs ? bs->ctx : nullptr);
-  if (!bs || !owned) return fail(bs ? bs->ctx : nullptr, BRICK_ERR_INVALID_ARGUMENT, "block_state_set_slot: NULL argument");
+  if (!bs || !owned)
+    return fail(bs ? bs->ctx : nullptr, BRICK_ERR_INVALID_ARGUMENT, "block_state_set_slot: NULL argument");
   int64_t index = bs->slot(slot);
   if (index < 0 || static_cast<size_t>(index) >= bs->state->slot_count()) {
     return fail(bs->ctx, BRICK_ERR_INVALID_ARGUMENT,
@@ -211,7 +212,8 @@ brick_status api_block_state_set_slot(brick_block_state* bs, uint32_t slot, bric
 brick_status api_block_state_set(brick_block_state* bs, const char* name, brick_value value) {
   std::unique_ptr<Value> owned(value_of(value));
   begin(bs ? bs->ctx : nullptr);
-  if (!bs || !name || !owned) return fail(bs ? bs->ctx : nullptr, BRICK_ERR_INVALID_ARGUMENT, "block_state_set: NULL argument");
+  if (!bs || !name || !owned)
+    return fail(bs ? bs->ctx : nullptr, BRICK_ERR_INVALID_ARGUMENT, "block_state_set: NULL argument");
   return guarded(bs->ctx, [&] {
     bs->state->set(name, std::move(*owned), &bs->ctx->retired);
     return BRICK_OK;
