@@ -1,8 +1,8 @@
 /*
  * brick_abi_layout.h: the layout of every struct of brick_abi.h, version by
- * version, pinned. Pure C11 / C++11 (static assertions); the host and the
- * SDK include it, so a change that moves a field of a published version does
- * not compile.
+ * version, pinned. Pure C11 / C++11 (static assertions); the host includes it
+ * (its struct reader uses the version sizes) and hardening_tests checks it, so
+ * a change that moves a field of a published version does not compile.
  *
  * What each minor version appended (a reader reads a struct as the newest
  * version whose size fits in struct_size, brick_abi.h's rules):
