@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 #include "brick/host/blocks/sequential_blocks.h"
+#include "brick/host/plugin/call_guards.h"
 #include "hardening_support.h"
 
 #ifdef BRICK_TEST_TORCH_CUDA
@@ -92,5 +94,28 @@ TEST(CudaStreams, GetStreamIsNeverNullForACudaPipeline) {
   EXPECT_NE(out.get("given_stream").as_int(), 0);
   c10::cuda::getCurrentCUDAStream(0).synchronize();
   EXPECT_TRUE(at::all(at::eq(out.get("images").as_tensor().cpu(), 191)).item<bool>());
+#endif
+}
+
+TEST(CudaStreamsDeathTest, DebugSyncBlamesTheBlockThatLaunchedTheFault) {
+  SKIP_WITHOUT_GPU();
+#ifdef BRICK_TEST_TORCH_CUDA
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // A device-side assert ruins the CUDA context: in a child process.
+  EXPECT_EXIT(
+      {
+        set_debug_sync(true);
+        ModularPipeline pipe = cuda_host().create_block("test_cuda_stream.FaultsLater")->init_pipeline();
+        pipe.to(brick_device{2, 0});
+        try {
+          pipe({});
+        } catch (const BlockError& e) {
+          std::fprintf(stderr, "%s\n", e.what());
+          std::exit(e.block() == "test_cuda_stream.FaultsLater" ? 3 : 4);
+        }
+        std::exit(5);
+      },
+      testing::ExitedWithCode(3),
+      "Error in block 'test_cuda_stream.FaultsLater': CUDA error found by debug sync right after it ran");
 #endif
 }

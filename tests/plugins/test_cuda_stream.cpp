@@ -6,7 +6,9 @@
 #include <brick/plugin.h>
 
 #include <ATen/cuda/Sleep.h>
+#include <ATen/ops/arange.h>
 #include <ATen/ops/empty.h>
+#include <ATen/ops/index_select.h>
 #include <c10/cuda/CUDAStream.h>
 
 #include <cstdint>
@@ -37,8 +39,22 @@ class SlowLatents : public brick::ModularPipelineBlocks {
   }
 };
 
+// Launches a kernel that fails on the device (an index out of range, a
+// device-side assert) and returns at once: the error surfaces only at the
+// stream's next synchronisation, unless debug sync checks right after.
+class FaultsLater : public brick::ModularPipelineBlocks {
+ public:
+  void operator()(brick::Components& components, brick::PipelineState&) override {
+    at::Device device = brick::torch_device(components.device());
+    at::Tensor table = at::arange(4, at::TensorOptions().device(device).dtype(at::kFloat));
+    at::Tensor out_of_range = at::arange(1000, 1004, at::TensorOptions().device(device).dtype(at::kLong));
+    (void)at::index_select(table, 0, out_of_range);
+  }
+};
+
 }  // namespace
 
 BRICK_PLUGIN("test_cuda_stream", "0.0.1", "A slow CUDA producer (delay kernel, then fill)") {
   plugin.add<SlowLatents>("SlowLatents");
+  plugin.add<FaultsLater>("FaultsLater");
 }
