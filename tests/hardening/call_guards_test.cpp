@@ -52,6 +52,22 @@ TEST(CallGuards, ACpuPipelineHasNoStream) {
   EXPECT_EQ(out.get("stream").as_int(), 0);
 }
 
+TEST(CallGuardsDeathTest, DebugSyncIsReadFromTheEnvironment) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // a fresh process: nothing has set it yet
+  EXPECT_EXIT(
+      {
+        setenv("BRICK_DEBUG_SYNC", "1", 1);
+        std::exit(debug_sync() ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(
+      {
+        setenv("BRICK_DEBUG_SYNC", "0", 1);
+        std::exit(debug_sync() ? 0 : 1);
+      },
+      testing::ExitedWithCode(1), "");
+}
+
 TEST(CallGuards, DebugSyncIsSwitchedByTheEnvironmentOrTheHost) {
   // BRICK_DEBUG_SYNC is read once, when nothing set it; the host's switch wins.
   set_debug_sync(true);

@@ -90,36 +90,58 @@ TEST(CrashReportsDeathTest, ALoopStepNamesTheLoopToo) {
 }
 
 #ifdef BRICK_CLI_PATH
-// The brick command installs the handler: what a user sees.
-TEST(CrashReports, TheBrickCommandNamesTheCrashingBlock) {
+namespace {
+struct Spawned {
+  int status = 0;  // as waitpid gives it
+  std::string output;
+};
+
+// Runs the brick command directly (no shell between, so a signal is seen as
+// such), stdout and stderr together.
+Spawned run_brick(std::vector<std::string> args) {
+  Spawned result;
   int out[2];
-  ASSERT_EQ(pipe(out), 0);
+  if (pipe(out) != 0) return result;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::string file = plugin_file();
-  std::vector<std::string> args = {BRICK_CLI_PATH, "run", "-p", file, "test_hardening_c.Segfault"};
+  args.insert(args.begin(), BRICK_CLI_PATH);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t child = 0;
-  ASSERT_EQ(posix_spawn(&child, BRICK_CLI_PATH, &actions, nullptr, argv.data(), environ), 0);
+  int spawned = posix_spawn(&child, BRICK_CLI_PATH, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
-  std::string output;
   std::array<char, 4096> buffer;
-  for (ssize_t n; (n = read(out[0], buffer.data(), buffer.size())) > 0;) output.append(buffer.data(), n);
+  for (ssize_t n; (n = read(out[0], buffer.data(), buffer.size())) > 0;) result.output.append(buffer.data(), n);
   close(out[0]);
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status)) << output;
-  EXPECT_EQ(WTERMSIG(status), SIGSEGV);  // a shell shows exit status 139
-  EXPECT_NE(output.find("brick: fatal signal SIGSEGV (invalid memory access) in block 'test_hardening_c.Segfault' of "
-                        "plugin 'test_hardening_c' 0.0.1 (" +
-                        file + "), run 'run-"),
+  if (spawned == 0) waitpid(child, &result.status, 0);
+  return result;
+}
+}  // namespace
+
+// The brick command installs the handler: what a user sees.
+TEST(CrashReports, TheBrickCommandNamesTheCrashingBlock) {
+  std::string file = plugin_file();
+  Spawned r = run_brick({"run", "-p", file, "test_hardening_c.Segfault"});
+  ASSERT_TRUE(WIFSIGNALED(r.status)) << r.output;
+  EXPECT_EQ(WTERMSIG(r.status), SIGSEGV);  // a shell shows exit status 139
+  EXPECT_NE(r.output.find("brick: fatal signal SIGSEGV (invalid memory access) in block 'test_hardening_c.Segfault' "
+                          "of plugin 'test_hardening_c' 0.0.1 (" +
+                          file + "), run 'run-1'"),
             std::string::npos)
-      << output;
+      << r.output;
+}
+
+TEST(CrashReports, TheBrickCommandTakesDebugSync) {
+  // On a CPU pipeline there is nothing to synchronise; the run is the same.
+  Spawned r = run_brick({"run", "--debug-sync", "-p", brick::test::plugin_path("test_hardening"),
+                         "test_hardening.ReportCallGuards", "--show", "inference_mode"});
+  ASSERT_TRUE(WIFEXITED(r.status)) << r.output;
+  EXPECT_EQ(WEXITSTATUS(r.status), 0) << r.output;
+  EXPECT_EQ(r.output, "inference_mode = True\n");
 }
 #endif
