@@ -172,6 +172,25 @@ TEST(ErrorMapping, AnUnknownMethodHasItsOwnStatus) {
   EXPECT_TRUE(fs::exists(folder / "config.json"));
 }
 
+TEST(ErrorMapping, APluginBuiltFor11KeepsItsNotFound) {
+  // Its unknown methods (NOT_FOUND "component has no method 'x'") are unknown methods to the host...
+  std::shared_ptr<Object> quiet = make_component("test_hardening_abi_1_1.Quiet");
+  try {
+    quiet->call("step", Value());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), BRICK_ERR_UNKNOWN_METHOD) << e.what();
+  }
+  EXPECT_NO_THROW(quiet->save(scratch("quiet_1_1")));
+  // ... and the host's unknown methods are NOT_FOUND to it, the status it knows.
+  ModularPipeline pipe = pipeline_of("test_hardening_abi_1_1.CallThing");
+  pipe.update_components({{"thing", Value(std::static_pointer_cast<Object>(make_component("test_hardening.Plain")))}});
+  EXPECT_EQ(pipe({}).get("status").as_int(), BRICK_ERR_NOT_FOUND);
+  pipe = pipeline_of("test_hardening_c.CallThing");
+  pipe.update_components({{"thing", Value(std::static_pointer_cast<Object>(make_component("test_hardening.Plain")))}});
+  EXPECT_EQ(pipe({}).get("status").as_int(), BRICK_ERR_UNKNOWN_METHOD);
+}
+
 TEST(ErrorMapping, AConfigThatCannotBeMadeFailsInsteadOfFallingBack) {
   std::shared_ptr<Object> bad = make_component("test_hardening.BadConfig");
   fs::path folder = scratch("bad_config");

@@ -19,7 +19,8 @@ inline std::string plugin_path(const std::string& file) { return std::string(TES
 inline host::Host& hardening_host() {
   static host::Host* instance = [] {
     auto* h = new host::Host();
-    for (const char* name : {"test_hardening_c", "test_hardening", "test_abi_1_0"}) h->load_plugin(plugin_path(name));
+    for (const char* name : {"test_hardening_c", "test_hardening", "test_abi_1_0", "test_hardening_abi_1_1"})
+      h->load_plugin(plugin_path(name));
     return h;
   }();
   return *instance;

@@ -182,9 +182,16 @@ static brick_status quiet_call(brick_component* self, brick_ctx* ctx, const char
   (void)args;
   (void)out;
   char message[160];
+#if defined(ABI_1_1)
+  /* What the 1.1 SDK said for an unknown method. */
+  snprintf(message, sizeof message, "component has no method '%s'", method ? method : "");
+  host->set_error(ctx, message);
+  return BRICK_ERR_NOT_FOUND;
+#else
   snprintf(message, sizeof message, "Quiet answers no method, not even '%s'", method ? method : "");
   host->set_error(ctx, message);
   return BRICK_ERR_UNKNOWN_METHOD;
+#endif
 }
 static void quiet_destroy(brick_component* self) { free(self); }
 static brick_status quiet_create(const brick_component_class* cls, brick_ctx* ctx, brick_value config,
@@ -274,7 +281,13 @@ static const brick_plugin descriptor = {
     .component_classes = component_classes,
 };
 
+#if defined(ABI_1_1)
+/* Tagged as a plugin of ABI 1.1 (compiled from the 1.2 header, which only
+ * appended: the 1.2 fields it hands over are zero). */
+BRICK_EXPORT const brick_abi_tag brick_plugin_abi = {BRICK_ABI_MAGIC, 1, 1};
+#else
 BRICK_EXPORT const brick_abi_tag brick_plugin_abi = {BRICK_ABI_MAGIC, BRICK_ABI_VERSION_MAJOR, BRICK_ABI_VERSION_MINOR};
+#endif
 
 BRICK_EXPORT const brick_plugin* brick_plugin_entry(const brick_host_api* api, brick_ctx* ctx) {
   (void)ctx;

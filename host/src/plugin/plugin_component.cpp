@@ -59,6 +59,15 @@ Value PluginComponent::call(std::string_view method, const Value& args) {
     status = instance_->call(instance_, &ctx, name.c_str(), args.is_none() ? nullptr : handle_of(&args), &out);
   }
   std::unique_ptr<Value> result(value_of(out));
+  if (status == BRICK_ERR_NOT_FOUND && plugin_->abi().minor < 2) {
+    // A plugin built for ABI 1.1 had no status of its own for an unknown
+    // method: its SDK said NOT_FOUND "component has no method '<method>'".
+    std::string unanswered = "component has no method '" + name + "'";
+    if (ctx.error.size() >= unanswered.size() &&
+        ctx.error.compare(ctx.error.size() - unanswered.size(), unanswered.size(), unanswered) == 0) {
+      status = BRICK_ERR_UNKNOWN_METHOD;
+    }
+  }
   if (status != BRICK_OK) {
     std::string message = plugin_->name() + "." + class_name_ + "." + name + ": ";
     message += ctx.error.empty() ? std::string(brick_status_name(status)) : ctx.error;
@@ -71,18 +80,7 @@ std::optional<Value> PluginComponent::call_if_answered(std::string_view method, 
   try {
     return call(method, args);
   } catch (const Error& e) {
-    if (e.status() == BRICK_ERR_UNKNOWN_METHOD) return std::nullopt;
-    // Plugins built for ABI 1.1 had no status of their own for it: their SDK
-    // said NOT_FOUND "component has no method '<method>'".
-    if (plugin_->abi().minor < 2 && e.status() == BRICK_ERR_NOT_FOUND) {
-      std::string unanswered = "component has no method '";
-      unanswered += std::string(method) + "'";
-      std::string_view what = e.what();
-      if (what.size() >= unanswered.size() &&
-          what.compare(what.size() - unanswered.size(), unanswered.size(), unanswered) == 0) {
-        return std::nullopt;
-      }
-    }
+    if (e.status() == BRICK_ERR_UNKNOWN_METHOD) return std::nullopt;  // call() also maps a 1.1 plugin's
     throw;
   }
 }
