@@ -46,6 +46,7 @@ struct RunArguments {
   bool allow_unknown = false;            // --allow-unknown: pass inputs no block declares
   int preview_every = 0;                 // --preview-every N: decoded images every N loop steps
   std::string device = "cpu";            // --device cpu | cuda | cuda:N
+  bool debug_sync = false;               // --debug-sync: check the device after every block
 };
 int run_command(const RunArguments& options);
 

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "brick/host/base/crash_report.h"
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
 #include "commands.h"
@@ -26,6 +27,8 @@ const char* kTarget =
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A block that crashes the process is named on the way out (crash_report.h).
+  brick::host::install_crash_handler();
   CLI::App app{"brick: diffusion pipelines from block plugins"};
   app.set_version_flag("--version", std::string("brick ") + BRICK_VERSION + " (ABI " +
                                         std::to_string(BRICK_ABI_VERSION_MAJOR) + "." +
@@ -86,6 +89,9 @@ int main(int argc, char** argv) {
                    "NAME=JSON: change a component's config, e.g. scheduler='{\"clip_sample\": false}' (repeatable)")
       ->allow_extra_args(false);
   run_cmd->add_flag("--allow-unknown", run.allow_unknown, "Pass inputs no block declares instead of refusing them");
+  run_cmd->add_flag("--debug-sync", run.debug_sync,
+                    "Synchronise and check the device after every block, so that an asynchronous CUDA error is "
+                    "blamed on the block that caused it (slower; also BRICK_DEBUG_SYNC=1)");
   run_cmd
       ->add_option("--preview-every", run.preview_every,
                    "Write the image decoded so far every N loop steps (NAME-stepK.png beside the output)")

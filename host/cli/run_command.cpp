@@ -11,6 +11,7 @@
 #include "brick/host/base/progress_bar.h"
 #include "brick/host/pipeline/modular_pipeline.h"
 #include "brick/host/pipeline/target.h"
+#include "brick/host/plugin/call_guards.h"
 #include "brick/host/value/json.h"
 #include "brick/host/value/value_text.h"
 #include "commands.h"
@@ -182,6 +183,7 @@ int run_command(const RunArguments& options) {
 
   std::vector<std::string> shown = options.show.empty() ? pipe.blocks()->output_names() : options.show;
   host::RunOptions run;
+  if (options.debug_sync) host::set_debug_sync(true);
   std::optional<Previews> previews;
   if (options.preview_every > 0) {
     previews.emplace(pipe, options.preview_every);

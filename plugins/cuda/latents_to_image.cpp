@@ -36,10 +36,15 @@ void check_latents(const at::Tensor& latents) {
   }
 }
 
+// Stream order: the host makes the pipeline's stream ATen's current stream
+// (with a device guard) for the whole call, and get_stream returns that same
+// stream (ABI 1.2). So the producer's ATen work, at::empty's allocation of
+// `images` below (the caching allocator ties a block to the current stream)
+// and this kernel are all on one stream: ordered, and the output needs no
+// recordStream.
 at::Tensor latents_to_image_cuda(const at::Tensor& latents, void* stream) {
-  // The kernel reads NCHW with plain index arithmetic. Making a copy here
-  // would enqueue ATen's copy on ATen's current stream, not on the stream
-  // the host gave, so a non-contiguous input is the caller's to fix.
+  // The kernel reads NCHW with plain index arithmetic; a non-contiguous
+  // input is the caller's to fix (.contiguous() in the producing block).
   if (!latents.is_contiguous()) {
     std::string message = "latents: a CUDA tensor must be contiguous (NCHW); got strides of a ";
     message += shape_of(latents);

@@ -25,7 +25,7 @@ LatentScale latent_scale(const brick::ComponentRef& vae) {
   try {
     config = vae.call("config");
   } catch (const brick::Error& e) {
-    if (e.status() == BRICK_ERR_NOT_FOUND) return {};
+    if (e.status() == BRICK_ERR_UNKNOWN_METHOD) return {};
     throw;
   }
   LatentScale scale;

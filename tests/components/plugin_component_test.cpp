@@ -68,7 +68,7 @@ TEST(PluginComponents, CreatedFromConfigAndCalledByTheHost) {
     scheduler->call("nope", Value());
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), BRICK_ERR_NOT_FOUND);
+    EXPECT_EQ(e.status(), BRICK_ERR_UNKNOWN_METHOD);
     EXPECT_NE(std::string(e.what()).find("test_components.EulerScheduler.nope"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("no method 'nope'"), std::string::npos) << e.what();
   }

@@ -4,6 +4,7 @@
 #include <brick/brick_abi.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const brick_host_api* host;
 
@@ -49,26 +50,73 @@ static const brick_input_param* const* const inputs = NULL;
 #endif
 
 #if defined(ABI_1_0)
-#define DECL_SIZE offsetof(brick_block_decl, kind)
+/* The declaration exactly as SDK 1.0 declared it: 96 bytes, its last field
+ * ending at 92, so 4 bytes of tail padding that a plain C plugin leaves
+ * uninitialised (here: garbage, on purpose). ABI 1.1 put `kind` at offset 92;
+ * a host that read those bytes as `kind` would refuse or misread the block. */
+typedef struct brick_block_decl_1_0 {
+  uint32_t struct_size;
+  const char* name;
+  const char* description;
+  const char* model_name;
+  const brick_input_param* const* inputs;
+  const brick_input_param* const* intermediate_inputs;
+  const brick_output_param* const* intermediate_outputs;
+  const brick_component_spec* const* expected_components;
+  const brick_config_spec* const* expected_configs;
+  uint32_t num_inputs;
+  uint32_t num_intermediate_inputs;
+  uint32_t num_intermediate_outputs;
+  uint32_t num_expected_components;
+  uint32_t num_expected_configs;
+} brick_block_decl_1_0;
+_Static_assert(sizeof(brick_block_decl_1_0) == 96, "the 1.0 declaration is 96 bytes");
+_Static_assert(offsetof(brick_block_decl_1_0, num_expected_configs) == 88, "its last field ends at 92");
+
+static union {
+  brick_block_decl_1_0 decl;
+  unsigned char bytes[sizeof(brick_block_decl_1_0)];
+} noop_decl_1_0;
+
+static const brick_block_decl* noop_decl_ptr(void) {
+  if (noop_decl_1_0.decl.struct_size == 0) {
+    memset(noop_decl_1_0.bytes, 0xA5, sizeof noop_decl_1_0.bytes); /* garbage, padding included */
+    noop_decl_1_0.decl.struct_size = sizeof(brick_block_decl_1_0);
+    noop_decl_1_0.decl.name = "Noop";
+    noop_decl_1_0.decl.description = "does nothing";
+    noop_decl_1_0.decl.model_name = NULL;
+    noop_decl_1_0.decl.inputs = inputs;
+    noop_decl_1_0.decl.intermediate_inputs = NULL;
+    noop_decl_1_0.decl.intermediate_outputs = NULL;
+    noop_decl_1_0.decl.expected_components = NULL;
+    noop_decl_1_0.decl.expected_configs = NULL;
+    noop_decl_1_0.decl.num_inputs = NUM_INPUTS;
+    noop_decl_1_0.decl.num_intermediate_inputs = 0;
+    noop_decl_1_0.decl.num_intermediate_outputs = 0;
+    noop_decl_1_0.decl.num_expected_components = 0;
+    noop_decl_1_0.decl.num_expected_configs = 0;
+  }
+  return (const brick_block_decl*)&noop_decl_1_0.decl;
+}
+/* brick_block 1.0 ends at destroy, with no tail padding. */
 #define BLOCK_SIZE offsetof(brick_block, loop_call)
 #else
-#define DECL_SIZE sizeof(brick_block_decl)
-#define BLOCK_SIZE sizeof(brick_block)
-#endif
-
 static const brick_block_decl noop_decl = {
-    .struct_size = DECL_SIZE,
+    .struct_size = sizeof(brick_block_decl),
     .name = "Noop",
     .description = "does nothing",
     .inputs = inputs,
     .num_inputs = NUM_INPUTS,
 };
+static const brick_block_decl* noop_decl_ptr(void) { return &noop_decl; }
+#define BLOCK_SIZE sizeof(brick_block)
+#endif
 
 static brick_block* new_noop(void) {
   brick_block* block = calloc(1, sizeof *block);
   if (!block) return NULL;
   block->struct_size = BLOCK_SIZE;
-  block->decl = &noop_decl;
+  block->decl = noop_decl_ptr();
   block->call = noop_call;
   block->clone = noop_clone;
   block->destroy = noop_destroy;
@@ -100,7 +148,11 @@ static const brick_block_class* const classes[] = {&noop_class};
 #endif
 
 static const brick_plugin descriptor = {
+#if defined(ABI_1_0)
+    .struct_size = offsetof(brick_plugin, num_component_classes), /* 1.0 ends at shutdown */
+#else
     .struct_size = sizeof(brick_plugin),
+#endif
     .num_block_classes = sizeof classes / sizeof classes[0],
     .name = PLUGIN_NAME,
     .version = "0.0.1",

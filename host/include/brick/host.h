@@ -12,6 +12,7 @@
 // examples/minimal_host and examples/composed_host are complete programs.
 #pragma once
 
+#include "brick/host/base/crash_report.h"
 #include "brick/host/base/device.h"
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
@@ -34,6 +35,7 @@
 #include "brick/host/pipeline/pipeline_file.h"
 #include "brick/host/pipeline/pipeline_search_path.h"
 #include "brick/host/pipeline/target.h"
+#include "brick/host/plugin/call_guards.h"
 #include "brick/host/state/pipeline_state.h"
 #include "brick/host/value/json.h"
 #include "brick/host/value/value.h"

@@ -1,7 +1,5 @@
 #include "brick/host/components/components_manager.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -120,34 +118,6 @@ std::vector<std::string> AutoOffloadStrategy::operator()(const std::vector<Resid
     }
   }
   return out;
-}
-
-// ---- CUDA free memory ---------------------------------------------------
-
-std::optional<int64_t> cuda_free_memory(int device_index) {
-  using SetDevice = int (*)(int);
-  using GetDevice = int (*)(int*);
-  using MemGetInfo = int (*)(size_t*, size_t*);
-  static void* library = [] {
-    for (const char* name : {"libcudart.so", "libcudart.so.12", "libcudart.so.11.0"}) {
-      if (void* h = dlopen(name, RTLD_NOW | RTLD_LOCAL)) return h;
-    }
-    return static_cast<void*>(nullptr);
-  }();
-  if (!library) return std::nullopt;
-  auto set_device = reinterpret_cast<SetDevice>(dlsym(library, "cudaSetDevice"));
-  auto get_device = reinterpret_cast<GetDevice>(dlsym(library, "cudaGetDevice"));
-  auto mem_get_info = reinterpret_cast<MemGetInfo>(dlsym(library, "cudaMemGetInfo"));
-  if (!set_device || !get_device || !mem_get_info) return std::nullopt;
-  int previous = 0;
-  if (get_device(&previous) != 0) return std::nullopt;
-  if (set_device(device_index) != 0) return std::nullopt;
-  size_t free = 0;
-  size_t total = 0;
-  int status = mem_get_info(&free, &total);
-  set_device(previous);
-  if (status != 0) return std::nullopt;
-  return static_cast<int64_t>(free);
 }
 
 // ---- ComponentsManager --------------------------------------------------

@@ -201,7 +201,7 @@ void ModularPipeline::set_component_config(std::string_view name, const Value::D
     try {
       weights = object->call("state_dict", Value());
     } catch (const Error& e) {
-      if (e.status() != BRICK_ERR_NOT_FOUND) throw;
+      if (e.status() != BRICK_ERR_UNKNOWN_METHOD) throw;  // a type without weights
     }
   } else if (spec.config.kind() == Value::Kind::Dict) {
     config = spec.config.as_dict();

@@ -166,6 +166,9 @@ BlockDeclaration read_declaration(const brick_block_decl* decl_ptr, const std::s
                                            read_component);
   out.configs = read_all<ConfigSpec>(decl.expected_configs, decl.num_expected_configs, block, "config", read_config);
   read_composite(decl, block, out);
+  out.flags = decl.flags;
+  if (out.flags & ~uint32_t{BRICK_BLOCK_NEEDS_GRAD})
+    bad(block, "it declares unknown flags " + std::to_string(out.flags & ~uint32_t{BRICK_BLOCK_NEEDS_GRAD}));
   return out;
 }
 

@@ -1,20 +1,26 @@
 // The host function table (brick_host_api) that every plugin receives.
 // Each function keeps C++ exceptions on this side of the boundary.
+#include <c10/util/Exception.h>
+
 #include <new>
 
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
-#include "brick/host/blocks/run_context.h"
 #include "brick/host/blocks/loop_blocks.h"
+#include "brick/host/blocks/run_context.h"
 #include "brick/host/plugin/plugin.h"
 #include "brick/host/value/object.h"
 #include "brick/sdk/torch_fingerprint.h"
 #include "call_context.h"
+#include "call_scope.h"
 #include "plugin_component.h"
 #include "tensor_exchange.h"
 
 namespace {
 thread_local brick_ctx* t_current_ctx = nullptr;
+// last_error(NULL): the message of the last host call without a ctx on this
+// thread. The host library is never unloaded, so a destructor is fine here.
+thread_local std::string t_error;
 }
 
 brick_ctx::brick_ctx() : previous_(t_current_ctx) { t_current_ctx = this; }
@@ -24,23 +30,50 @@ namespace brick::host::detail {
 
 namespace {
 
-// Records a failure on the ctx (when there is one) and returns its status.
-brick_status fail(brick_ctx* ctx, brick_status status, const std::string& message) {
-  if (ctx) ctx->error = message;
+// Records a failure on the ctx, or for last_error(NULL) without one, and
+// returns its status.
+brick_status fail(brick_ctx* ctx, brick_status status, const std::string& message) noexcept {
+  try {
+    (ctx ? ctx->error : t_error) = message;
+  } catch (...) {
+  }
   return status;
 }
 
+// Every host call starts with a clean message: last_error never reports an
+// earlier call's failure.
+void begin(brick_ctx* ctx) noexcept { (ctx ? ctx->error : t_error).clear(); }
+
+// Runs f, turning anything it throws into a status plus message: nothing
+// crosses back into plugin code.
 template <class F>
 brick_status guarded(brick_ctx* ctx, F&& f) noexcept {
   try {
     return f();
   } catch (const Error& e) {
     return fail(ctx, e.status(), e.what());
+  } catch (const c10::OutOfMemoryError& e) {
+    return fail(ctx, BRICK_ERR_DEVICE_OUT_OF_MEMORY, e.what_without_backtrace());
+  } catch (const c10::Error& e) {
+    return fail(ctx, BRICK_ERR_INTERNAL, e.what_without_backtrace());
   } catch (const std::bad_alloc&) {
     return fail(ctx, BRICK_ERR_OUT_OF_MEMORY, "out of memory");
   } catch (const std::exception& e) {
     return fail(ctx, BRICK_ERR_INTERNAL, e.what());
+  } catch (...) {
+    return fail(ctx, BRICK_ERR_INTERNAL, "unknown exception (not derived from std::exception)");
   }
+}
+
+// "list [1, 2]" for messages about a value; long reprs are cut.
+std::string describe(const Value& v) {
+  std::string repr;
+  try {
+    repr = v.repr();
+  } catch (...) {
+  }
+  if (repr.size() > 80) repr = repr.substr(0, 77) + "...";
+  return std::string(v.kind_name()) + " " + repr;
 }
 
 // A value made for the plugin (owned handle), or NULL when out of memory.
@@ -79,7 +112,7 @@ void api_set_error(brick_ctx* ctx, const char* message) {
   }
 }
 
-const char* api_last_error(brick_ctx* ctx) { return ctx ? ctx->error.c_str() : ""; }
+const char* api_last_error(brick_ctx* ctx) { return ctx ? ctx->error.c_str() : t_error.c_str(); }
 
 // ---- the call -----------------------------------------------------------
 
@@ -89,12 +122,19 @@ brick_status api_get_device(brick_ctx* ctx, brick_device* out) {
   return BRICK_OK;
 }
 
-void* api_get_stream(brick_ctx* ctx) { return ctx && ctx->components ? ctx->components->stream() : nullptr; }
+void* api_get_stream(brick_ctx* ctx) {
+  try {
+    return ctx && ctx->components ? call_stream(*ctx->components) : nullptr;
+  } catch (...) {
+    return nullptr;
+  }
+}
 
 // ---- state --------------------------------------------------------------
 
 brick_status api_get_block_state(brick_ctx* ctx, brick_block_state** out) {
-  if (!ctx || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  begin(ctx);
+  if (!ctx || !out) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "get_block_state: NULL argument");
   if (ctx->loop_block_state) {  // a loop sub-block works on the loop's block state
     *out = ctx->loop_block_state;
     return BRICK_OK;
@@ -112,7 +152,8 @@ brick_status api_get_block_state(brick_ctx* ctx, brick_block_state** out) {
 }
 
 brick_status api_set_block_state(brick_ctx* ctx, brick_block_state* block_state) {
-  if (!ctx || !block_state) return BRICK_ERR_INVALID_ARGUMENT;
+  begin(ctx);
+  if (!ctx || !block_state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "set_block_state: NULL argument");
   if (ctx->loop_block_state) return BRICK_OK;  // the loop wrapper writes back
   if (!ctx->leaf || !ctx->state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "set_block_state outside a block call");
   return guarded(ctx, [&] {
@@ -153,7 +194,9 @@ brick_value api_block_state_get(brick_block_state* bs, const char* name) {
 
 brick_status api_block_state_set_slot(brick_block_state* bs, uint32_t slot, brick_value value) {
   std::unique_ptr<Value> owned(value_of(value));
-  if (!bs || !owned) return BRICK_ERR_INVALID_ARGUMENT;
+  begin(bs ? bs->ctx : nullptr);
+  if (!bs || !owned)
+    return fail(bs ? bs->ctx : nullptr, BRICK_ERR_INVALID_ARGUMENT, "block_state_set_slot: NULL argument");
   int64_t index = bs->slot(slot);
   if (index < 0 || static_cast<size_t>(index) >= bs->state->slot_count()) {
     return fail(bs->ctx, BRICK_ERR_INVALID_ARGUMENT,
@@ -168,7 +211,9 @@ brick_status api_block_state_set_slot(brick_block_state* bs, uint32_t slot, bric
 
 brick_status api_block_state_set(brick_block_state* bs, const char* name, brick_value value) {
   std::unique_ptr<Value> owned(value_of(value));
-  if (!bs || !name || !owned) return BRICK_ERR_INVALID_ARGUMENT;
+  begin(bs ? bs->ctx : nullptr);
+  if (!bs || !name || !owned)
+    return fail(bs ? bs->ctx : nullptr, BRICK_ERR_INVALID_ARGUMENT, "block_state_set: NULL argument");
   return guarded(bs->ctx, [&] {
     bs->state->set(name, std::move(*owned), &bs->ctx->retired);
     return BRICK_OK;
@@ -210,31 +255,40 @@ brick_value_kind api_value_kind(brick_value v) {
   return BRICK_VALUE_NONE;
 }
 
+// A failed read of a value: the message names what was asked and what it is.
+brick_status mismatch(const Value& v, const char* wanted) {
+  return fail(nullptr, BRICK_ERR_TYPE_MISMATCH, std::string("expected ") + wanted + ", got " + describe(v));
+}
+
 brick_status api_value_to_bool(brick_value v, int32_t* out) {
-  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  if (value_of(v)->kind() != Value::Kind::Bool) return BRICK_ERR_TYPE_MISMATCH;
+  begin(nullptr);
+  if (!v || !out) return fail(nullptr, BRICK_ERR_INVALID_ARGUMENT, "value_to_bool: NULL argument");
+  if (value_of(v)->kind() != Value::Kind::Bool) return mismatch(*value_of(v), "a bool");
   *out = value_of(v)->as_bool() ? 1 : 0;
   return BRICK_OK;
 }
 
 brick_status api_value_to_int(brick_value v, int64_t* out) {
-  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  if (value_of(v)->kind() != Value::Kind::Int) return BRICK_ERR_TYPE_MISMATCH;
+  begin(nullptr);
+  if (!v || !out) return fail(nullptr, BRICK_ERR_INVALID_ARGUMENT, "value_to_int: NULL argument");
+  if (value_of(v)->kind() != Value::Kind::Int) return mismatch(*value_of(v), "an int");
   *out = value_of(v)->as_int();
   return BRICK_OK;
 }
 
 brick_status api_value_to_float(brick_value v, double* out) {
-  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
+  begin(nullptr);
+  if (!v || !out) return fail(nullptr, BRICK_ERR_INVALID_ARGUMENT, "value_to_float: NULL argument");
   Value::Kind kind = value_of(v)->kind();
-  if (kind != Value::Kind::Float && kind != Value::Kind::Int) return BRICK_ERR_TYPE_MISMATCH;
+  if (kind != Value::Kind::Float && kind != Value::Kind::Int) return mismatch(*value_of(v), "a float");
   *out = value_of(v)->as_float();
   return BRICK_OK;
 }
 
 brick_status api_value_to_string(brick_value v, const char** data, size_t* size) {
-  if (!v || !data || !size) return BRICK_ERR_INVALID_ARGUMENT;
-  if (value_of(v)->kind() != Value::Kind::String) return BRICK_ERR_TYPE_MISMATCH;
+  begin(nullptr);
+  if (!v || !data || !size) return fail(nullptr, BRICK_ERR_INVALID_ARGUMENT, "value_to_string: NULL argument");
+  if (value_of(v)->kind() != Value::Kind::String) return mismatch(*value_of(v), "a str");
   const std::string& s = value_of(v)->as_string();
   *data = s.c_str();
   *size = s.size();
@@ -242,8 +296,9 @@ brick_status api_value_to_string(brick_value v, const char** data, size_t* size)
 }
 
 brick_status api_value_to_dlpack(brick_value v, DLManagedTensor** out) {
-  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  if (!value_of(v)->is_tensor()) return BRICK_ERR_TYPE_MISMATCH;
+  begin(nullptr);
+  if (!v || !out) return fail(nullptr, BRICK_ERR_INVALID_ARGUMENT, "value_to_dlpack: NULL argument");
+  if (!value_of(v)->is_tensor()) return mismatch(*value_of(v), "a Tensor");
   return guarded(nullptr, [&] {
     *out = to_dlpack(*value_of(v));
     return BRICK_OK;
@@ -251,8 +306,9 @@ brick_status api_value_to_dlpack(brick_value v, DLManagedTensor** out) {
 }
 
 brick_status api_value_to_native_tensor(brick_value v, void** out) {
-  if (!v || !out) return BRICK_ERR_INVALID_ARGUMENT;
-  if (!value_of(v)->is_tensor()) return BRICK_ERR_TYPE_MISMATCH;
+  begin(nullptr);
+  if (!v || !out) return fail(nullptr, BRICK_ERR_INVALID_ARGUMENT, "value_to_native_tensor: NULL argument");
+  if (!value_of(v)->is_tensor()) return mismatch(*value_of(v), "a Tensor");
   *out = value_of(v)->new_tensor_reference();
   return BRICK_OK;
 }
@@ -300,8 +356,31 @@ brick_value api_value_new_none() { return make(Value()); }
 brick_value api_value_new_bool(int32_t b) { return make(Value(b != 0)); }
 brick_value api_value_new_int(int64_t i) { return make(Value(i)); }
 brick_value api_value_new_float(double f) { return make(Value(f)); }
-brick_value api_value_new_list() { return make(Value::list({})); }
-brick_value api_value_new_dict() { return make(Value::dict({})); }
+// A container the plugin may grow until it publishes it (Value::frozen).
+brick_value make_unfrozen(Value v) noexcept {
+  brick_value made = make(std::move(v));
+  if (made) value_of(made)->set_unfrozen(true);
+  return made;
+}
+brick_value api_value_new_list() { return make_unfrozen(Value::list({})); }
+brick_value api_value_new_dict() { return make_unfrozen(Value::dict({})); }
+
+// Why a container cannot grow, or 0 when it can.
+brick_status check_growable(const Value& container, Value::Kind kind, const char* function) {
+  if (container.kind() != kind) {
+    return fail(nullptr, BRICK_ERR_TYPE_MISMATCH,
+                std::string(function) + ": expected a " + (kind == Value::Kind::List ? "list" : "dict") + ", got " +
+                    describe(container));
+  }
+  if (container.frozen()) {
+    return fail(nullptr, BRICK_ERR_IMMUTABLE,
+                std::string(function) + ": the " + describe(container) +
+                    " is frozen: it was published (stored in a state, a container or a config, or handed out by the "
+                    "host); only a value made with value_new_list / value_new_dict and not yet passed on can grow "
+                    "(build a new one)");
+  }
+  return BRICK_OK;
+}
 
 brick_value api_value_new_string(const char* data, size_t size) {
   if (!data && size) return nullptr;
@@ -314,9 +393,14 @@ brick_value api_value_new_string(const char* data, size_t size) {
 
 brick_status api_value_list_append(brick_value list, brick_value item) {
   std::unique_ptr<Value> owned(value_of(item));
-  if (!list || !owned) return BRICK_ERR_INVALID_ARGUMENT;
+  begin(nullptr);
+  if (!list || !owned) return fail(nullptr, BRICK_ERR_INVALID_ARGUMENT, "value_list_append: NULL argument");
+  if (brick_status refused = check_growable(*value_of(list), Value::Kind::List, "value_list_append")) return refused;
   Value::List* items = value_of(list)->mutable_list();
-  if (!items) return value_of(list)->kind() == Value::Kind::List ? BRICK_ERR_IMMUTABLE : BRICK_ERR_TYPE_MISMATCH;
+  if (!items) {
+    return fail(nullptr, BRICK_ERR_IMMUTABLE,
+                "value_list_append: the " + describe(*value_of(list)) + " is shared (it was retained)");
+  }
   return guarded(nullptr, [&] {
     items->push_back(std::move(*owned));
     return BRICK_OK;
@@ -325,9 +409,14 @@ brick_status api_value_list_append(brick_value list, brick_value item) {
 
 brick_status api_value_dict_set(brick_value dict, const char* key, brick_value item) {
   std::unique_ptr<Value> owned(value_of(item));
-  if (!dict || !key || !owned) return BRICK_ERR_INVALID_ARGUMENT;
+  begin(nullptr);
+  if (!dict || !key || !owned) return fail(nullptr, BRICK_ERR_INVALID_ARGUMENT, "value_dict_set: NULL argument");
+  if (brick_status refused = check_growable(*value_of(dict), Value::Kind::Dict, "value_dict_set")) return refused;
   Value::Dict* items = value_of(dict)->mutable_dict();
-  if (!items) return value_of(dict)->kind() == Value::Kind::Dict ? BRICK_ERR_IMMUTABLE : BRICK_ERR_TYPE_MISMATCH;
+  if (!items) {
+    return fail(nullptr, BRICK_ERR_IMMUTABLE,
+                "value_dict_set: the " + describe(*value_of(dict)) + " is shared (it was retained)");
+  }
   return guarded(nullptr, [&] {
     for (auto& [k, existing] : *items) {
       if (k == key) {
@@ -341,12 +430,16 @@ brick_status api_value_dict_set(brick_value dict, const char* key, brick_value i
 }
 
 brick_value api_value_from_dlpack(brick_ctx* ctx, DLManagedTensor* tensor) {
+  begin(ctx);
   try {
     std::shared_ptr<const void> keep_alive;
     if (ctx && ctx->plugin) keep_alive = ctx->plugin->shared_from_this();
     return make(from_dlpack(tensor, std::move(keep_alive)));
   } catch (const std::exception& e) {
-    if (ctx) ctx->error = e.what();
+    fail(ctx, BRICK_ERR_INVALID_ARGUMENT, e.what());
+    return nullptr;
+  } catch (...) {
+    fail(ctx, BRICK_ERR_INTERNAL, "value_from_dlpack: unknown exception");
     return nullptr;
   }
 }
@@ -356,7 +449,13 @@ brick_value api_value_from_native_tensor(void* impl) {
   return make(std::move(adopted));
 }
 
-brick_value api_value_retain(brick_value v) { return v ? make(*value_of(v)) : nullptr; }
+// Retaining publishes: the handle and its copy now share the value, so
+// neither may grow it.
+brick_value api_value_retain(brick_value v) {
+  if (!v) return nullptr;
+  value_of(v)->set_unfrozen(false);
+  return make(*value_of(v));
+}
 void api_value_release(brick_value v) { delete value_of(v); }
 
 // ---- components and configs ---------------------------------------------
@@ -380,7 +479,8 @@ brick_value api_get_config(brick_ctx* ctx, const char* name) {
 // ---- loops and progress ---------------------------------------------------
 
 brick_status api_loop_step(brick_ctx* ctx, brick_block_state* block_state, brick_value args) {
-  if (!ctx || !block_state) return BRICK_ERR_INVALID_ARGUMENT;
+  begin(ctx);
+  if (!ctx || !block_state) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "loop_step: NULL argument");
   if (!ctx->loop || !ctx->components)
     return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "loop_step outside a loop wrapper's call");
   if (args && value_of(args)->kind() != Value::Kind::Dict) {
@@ -409,8 +509,9 @@ brick_ctx* api_current_ctx() { return t_current_ctx; }
 
 brick_status api_component_call(brick_ctx* ctx, brick_value component, const char* method, brick_value args,
                                 brick_value* out) {
+  begin(ctx);
   if (!component || !method || !out) return fail(ctx, BRICK_ERR_INVALID_ARGUMENT, "component_call: NULL argument");
-  return guarded(ctx, [&] {
+  brick_status status = guarded(ctx, [&] {
     const Value& value = *value_of(component);
     if (!value.is_object()) {
       return fail(ctx, BRICK_ERR_TYPE_MISMATCH,
@@ -423,6 +524,11 @@ brick_status api_component_call(brick_ctx* ctx, brick_value component, const cha
     *out = made;
     return BRICK_OK;
   });
+  // A plugin built for ABI 1.1 knows unknown methods as NOT_FOUND.
+  if (status == BRICK_ERR_UNKNOWN_METHOD && ctx && ctx->plugin && ctx->plugin->abi().minor < 2) {
+    status = BRICK_ERR_NOT_FOUND;
+  }
+  return status;
 }
 
 void* api_component_native(brick_ctx* ctx, brick_value component, const char* type_id) {

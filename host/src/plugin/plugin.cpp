@@ -6,6 +6,8 @@
 
 #include <boost/dll/shared_library.hpp>
 #include <cstddef>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "brick/host/base/error.h"
@@ -14,6 +16,7 @@
 #include "brick/registry/abi_probe.h"
 #include "brick/sdk/torch_fingerprint.h"
 #include "call_context.h"
+#include "call_scope.h"
 #include "declarations.h"
 #include "make_plugin_block.h"
 #include "plugin_component.h"
@@ -62,7 +65,11 @@ std::unique_ptr<ModularPipelineBlocks> BlockClass::create(const Value& config, c
   ctx.plugin = plugin_;
   brick_value handle = config.is_none() ? nullptr : detail::handle_of(&config);
   brick_block* instance = nullptr;
-  brick_status status = abi_->create(abi_, &ctx, handle, &instance);
+  brick_status status;
+  {
+    detail::CallScope scope(plugin_, "block '" + qualified_name() + "' (create)", nullptr, detail::Inference::Inherit);
+    status = abi_->create(abi_, &ctx, handle, &instance);
+  }
   if (status != BRICK_OK) {
     throw BlockError(status, qualified_name(),
                      "cannot create block '" + qualified_name() +
@@ -98,6 +105,8 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
   try {
     auto mode = static_cast<boost::dll::load_mode::type>(boost::dll::load_mode::rtld_now |
                                                          boost::dll::load_mode::rtld_local | RTLD_NODELETE);
+    detail::CallScope scope(nullptr, "loading plugin file " + path.string() + " (its static constructors)", nullptr,
+                            detail::Inference::Inherit);
     plugin->library_->library.load(path, mode);
   } catch (const std::system_error& e) {
     refuse(path, BRICK_ERR_BAD_PLUGIN, std::string("the dynamic loader refused it: ") + e.what());
@@ -118,7 +127,13 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
   auto* entry = library.get<const brick_plugin*(const brick_host_api*, brick_ctx*)>(BRICK_ENTRY_SYMBOL);
   brick_ctx ctx;
   ctx.plugin = plugin.get();
-  const brick_plugin* descriptor = entry(detail::host_api(), &ctx);
+  const brick_plugin* descriptor = nullptr;
+  {
+    detail::CallScope scope(nullptr, "the entry point of plugin file " + path.string(), nullptr,
+                            detail::Inference::Inherit);
+    descriptor = entry(detail::host_api(), &ctx);
+  }
+  if (descriptor) plugin->retain_descriptor(descriptor);
   if (!descriptor) {
     refuse(path, BRICK_ERR_BAD_PLUGIN,
            "its entry point failed: " + (ctx.error.empty() ? std::string("it returned no descriptor") : ctx.error));
@@ -137,7 +152,6 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
   plugin->version_ = d.version ? d.version : "";
   plugin->description_ = d.description ? d.description : "";
   plugin->torch_fingerprint_ = d.torch_fingerprint ? d.torch_fingerprint : "";
-  plugin->descriptor_ = descriptor;
   if (plugin->version_.empty()) refuse(path, BRICK_ERR_BAD_PLUGIN, "plugin '" + plugin->name_ + "' has no version");
   if (!plugin->torch_fingerprint_.empty() && plugin->torch_fingerprint_ != BRICK_TORCH_FINGERPRINT) {
     refuse(path, BRICK_ERR_ABI_MISMATCH,
@@ -177,10 +191,35 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path) {
   return plugin;
 }
 
+// A library's descriptor is the same each time its entry point runs (several
+// Plugin objects, e.g. of several Hosts, may share one library); shutdown
+// runs when the last of them goes.
+namespace {
+std::mutex g_descriptors_mutex;
+std::map<const brick_plugin*, int>& descriptor_users() {
+  static std::map<const brick_plugin*, int> users;
+  return users;
+}
+}  // namespace
+
+void Plugin::retain_descriptor(const brick_plugin* descriptor) {
+  std::lock_guard lock(g_descriptors_mutex);
+  ++descriptor_users()[descriptor];
+  descriptor_ = descriptor;
+}
+
 Plugin::~Plugin() {
-  if (descriptor_ && descriptor_->struct_size > offsetof(brick_plugin, shutdown) && descriptor_->shutdown) {
+  if (!descriptor_) return;
+  {
+    std::lock_guard lock(g_descriptors_mutex);
+    auto found = descriptor_users().find(descriptor_);
+    if (found != descriptor_users().end() && --found->second > 0) return;  // another user remains
+    if (found != descriptor_users().end()) descriptor_users().erase(found);
+  }
+  if (descriptor_->struct_size >= offsetof(brick_plugin, shutdown) + sizeof(void*) && descriptor_->shutdown) {
     brick_ctx ctx;
     ctx.plugin = this;
+    detail::CallScope scope(this, "plugin '" + name_ + "' (shutdown)", nullptr, detail::Inference::Inherit);
     descriptor_->shutdown(&ctx);
   }
 }

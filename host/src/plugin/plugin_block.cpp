@@ -2,6 +2,7 @@
 
 #include "brick/host/base/error.h"
 #include "call_context.h"
+#include "call_scope.h"
 
 namespace brick::host::detail {
 
@@ -10,7 +11,8 @@ PluginBlock::PluginBlock(PluginBlockInstance instance, BlockDeclaration d)
       shared_(std::make_shared<const Shared>(
           Shared{std::move(d.name), std::move(d.description), std::move(d.model_name), std::move(d.components),
                  std::move(d.configs),
-                 LeafInterface(std::move(d.inputs), std::move(d.intermediate_inputs), std::move(d.outputs))})) {}
+                 LeafInterface(std::move(d.inputs), std::move(d.intermediate_inputs), std::move(d.outputs)), d.flags,
+                 describe_call(instance_.plugin(), "block '" + instance_.qualified_name() + "'")})) {}
 
 std::vector<InputParam> PluginBlock::inputs() const {
   // Legacy blocks list their intermediate inputs among the inputs, as the
@@ -30,7 +32,13 @@ void PluginBlock::operator()(Components& components, PipelineState& state) {
   ctx.leaf = &shared_->leaf;
   ctx.state = &state;
   ctx.components = &components;
-  instance_.check(instance_.get()->call(instance_.get(), &ctx), ctx);
+  brick_status status;
+  {
+    CallScope scope(shared_->crash_text, &components, block_inference(shared_->flags));
+    status = instance_.get()->call(instance_.get(), &ctx);
+  }
+  instance_.check(status, ctx);
+  sync_after_block(components, qualified_name());
 }
 
 std::vector<int32_t> slot_map_onto(const std::vector<std::string>& leaf, const std::vector<std::string>& names) {
@@ -66,7 +74,13 @@ void PluginBlock::loop_call(Components& components, BlockState& block_state, con
   shared_state.slot_map = &loop_slot_map_;
   ctx.loop_block_state = &shared_state;
   ctx.loop_args = args.is_none() ? nullptr : &args;
-  instance_.check(loop_call(instance_.get(), &ctx), ctx);
+  brick_status status;
+  {
+    CallScope scope(shared_->crash_text, &components, block_inference(shared_->flags));
+    status = loop_call(instance_.get(), &ctx);
+  }
+  instance_.check(status, ctx);
+  sync_after_block(components, qualified_name());
 }
 
 }  // namespace brick::host::detail

@@ -43,6 +43,8 @@ class PluginBlock final : public ModularPipelineBlocks {
     std::vector<ComponentSpec> components;
     std::vector<ConfigSpec> configs;
     LeafInterface leaf;
+    uint32_t flags = 0;      // BRICK_BLOCK_* flags (ABI 1.2)
+    std::string crash_text;  // what a crash report names (describe_call)
   };
   PluginBlock(const PluginBlock& other) : instance_(other.instance_), shared_(other.shared_) {}
 

@@ -5,12 +5,15 @@
 
 #include "brick/host/base/error.h"
 #include "call_context.h"
+#include "call_scope.h"
 
 namespace brick::host::detail {
 
 namespace {
-void destroy(brick_block* instance) {
-  if (instance && instance->destroy) instance->destroy(instance);
+void destroy(const Plugin* plugin, const std::string& name, brick_block* instance) {
+  if (!instance || !instance->destroy) return;
+  CallScope scope(plugin, "block '" + name + "' (destroy)", nullptr, Inference::Inherit);
+  instance->destroy(instance);
 }
 
 bool has_field(const brick_block* instance, size_t offset, size_t size) {
@@ -24,19 +27,23 @@ PluginBlockInstance::PluginBlockInstance(std::shared_ptr<const Plugin> plugin, s
   if (!instance_) throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + qualified_name_ + "': the plugin returned no instance");
   if (!has_field(instance_, offsetof(brick_block, destroy), sizeof(instance_->destroy)) || !instance_->call ||
       !instance_->destroy || !instance_->clone) {
-    destroy(instance_);
+    destroy(plugin_.get(), qualified_name_, instance_);
     throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + qualified_name_ + "': the instance lacks call, clone or destroy");
   }
 }
 
-PluginBlockInstance::~PluginBlockInstance() { destroy(instance_); }
+PluginBlockInstance::~PluginBlockInstance() { destroy(plugin_.get(), qualified_name_, instance_); }
 
 PluginBlockInstance::PluginBlockInstance(const PluginBlockInstance& other)
     : plugin_(other.plugin_), qualified_name_(other.qualified_name_), instance_(nullptr) {
   brick_ctx ctx;
   ctx.plugin = plugin_.get();
   brick_block* copy = nullptr;
-  brick_status status = other.instance_->clone(other.instance_, &ctx, &copy);
+  brick_status status;
+  {
+    CallScope scope(plugin_.get(), "block '" + qualified_name_ + "' (clone)", nullptr, Inference::Inherit);
+    status = other.instance_->clone(other.instance_, &ctx, &copy);
+  }
   if (status != BRICK_OK) {
     throw BlockError(status, qualified_name_, "cannot copy block '" + qualified_name_ + "': " + ctx.error);
   }

@@ -9,6 +9,7 @@
 #include "brick/host/components/modular_repository.h"
 #include "brick/host/plugin/plugin.h"
 #include "call_context.h"
+#include "call_scope.h"
 
 namespace brick::host::detail {
 
@@ -17,17 +18,32 @@ PluginComponent::PluginComponent(std::shared_ptr<const Plugin> plugin, std::stri
     : plugin_(std::move(plugin)), class_name_(std::move(class_name)), instance_(instance), config_(std::move(config)) {}
 
 PluginComponent::~PluginComponent() {
-  if (instance_ && instance_->destroy) instance_->destroy(instance_);
+  if (!instance_ || !instance_->destroy) return;
+  CallScope scope(plugin_.get(), "component '" + library() + "." + class_name_ + "' (destroy)", nullptr,
+                  Inference::Inherit);
+  instance_->destroy(instance_);
 }
 
 std::string PluginComponent::library() const { return plugin_->name(); }
 
 Value PluginComponent::config() const {
   if (instance_->struct_size > offsetof(brick_component, config) && instance_->config) {
-    if (brick_value owned = instance_->config(instance_)) {
-      std::unique_ptr<Value> value(value_of(owned));
-      return *value;
+    // A ctx of its own, so that a failure reported through current_ctx()
+    // lands here and is not mistaken for "no config" (ABI 1.2).
+    brick_ctx ctx;
+    ctx.plugin = plugin_.get();
+    brick_value owned;
+    {
+      CallScope scope(plugin_.get(), "component '" + library() + "." + class_name_ + "' (config)", nullptr,
+                      Inference::Inherit);
+      owned = instance_->config(instance_);
     }
+    std::unique_ptr<Value> value(value_of(owned));
+    if (!ctx.error.empty()) {
+      throw Error(BRICK_ERR_BLOCK_FAILED,
+                  "component '" + library() + "." + class_name_ + "': its config cannot be made: " + ctx.error);
+    }
+    if (value) return *value;
   }
   return config_;
 }
@@ -37,9 +53,22 @@ Value PluginComponent::call(std::string_view method, const Value& args) {
   brick_ctx ctx;
   ctx.plugin = plugin_.get();
   brick_value out = nullptr;
-  brick_status status =
-      instance_->call(instance_, &ctx, name.c_str(), args.is_none() ? nullptr : handle_of(&args), &out);
+  brick_status status;
+  {
+    CallScope scope(plugin_.get(), "component '" + library() + "." + class_name_ + "' method '" + name + "'", nullptr,
+                    Inference::Inherit);
+    status = instance_->call(instance_, &ctx, name.c_str(), args.is_none() ? nullptr : handle_of(&args), &out);
+  }
   std::unique_ptr<Value> result(value_of(out));
+  if (status == BRICK_ERR_NOT_FOUND && plugin_->abi().minor < 2) {
+    // A plugin built for ABI 1.1 had no status of its own for an unknown
+    // method: its SDK said NOT_FOUND "component has no method '<method>'".
+    std::string unanswered = "component has no method '" + name + "'";
+    if (ctx.error.size() >= unanswered.size() &&
+        ctx.error.compare(ctx.error.size() - unanswered.size(), unanswered.size(), unanswered) == 0) {
+      status = BRICK_ERR_UNKNOWN_METHOD;
+    }
+  }
   if (status != BRICK_OK) {
     std::string message = plugin_->name() + "." + class_name_ + "." + name + ": ";
     message += ctx.error.empty() ? std::string(brick_status_name(status)) : ctx.error;
@@ -52,12 +81,7 @@ std::optional<Value> PluginComponent::call_if_answered(std::string_view method, 
   try {
     return call(method, args);
   } catch (const Error& e) {
-    std::string unanswered = "component has no method '";
-    unanswered += std::string(method) + "'";
-    std::string_view what = e.what();
-    bool ends_with = what.size() >= unanswered.size() &&
-                     what.compare(what.size() - unanswered.size(), unanswered.size(), unanswered) == 0;
-    if (e.status() == BRICK_ERR_NOT_FOUND && ends_with) return std::nullopt;
+    if (e.status() == BRICK_ERR_UNKNOWN_METHOD) return std::nullopt;  // call() also maps a 1.1 plugin's
     throw;
   }
 }
@@ -69,9 +93,9 @@ void PluginComponent::save(const std::filesystem::path& folder) const {
   // Saving is a query of the component: calling it on a const one is safe by contract.
   Value where = Value::dict({{"save_directory", Value(folder.string())}});
   if (const_cast<PluginComponent*>(this)->call_if_answered("save_pretrained", where)) return;
+  Value current = config();  // first: a config that cannot be made leaves no file behind
   std::filesystem::path file = folder / "config.json";
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  Value current = config();
   out << python_json_dumps(current.is_none() ? Value::dict({}) : current) << "\n";
   if (!out) throw Error(BRICK_ERR_INTERNAL, "cannot write '" + file.string() + "'");
   out.close();
@@ -148,7 +172,11 @@ void add_plugin_component_types(const std::shared_ptr<const Plugin>& plugin,
       brick_ctx ctx;
       ctx.plugin = plugin.get();
       brick_component* instance = nullptr;
-      brick_status status = cls->create(cls, &ctx, config.is_none() ? nullptr : handle_of(&config), &instance);
+      brick_status status;
+      {
+        CallScope scope(plugin.get(), "component '" + qualified + "' (create)", nullptr, Inference::Inherit);
+        status = cls->create(cls, &ctx, config.is_none() ? nullptr : handle_of(&config), &instance);
+      }
       if (status != BRICK_OK || !instance) {
         std::string why = ctx.error.empty() ? std::string(brick_status_name(status)) : ctx.error;
         throw Error(status != BRICK_OK ? status : BRICK_ERR_INTERNAL,
@@ -156,7 +184,16 @@ void add_plugin_component_types(const std::shared_ptr<const Plugin>& plugin,
       }
       if (instance->struct_size < offsetof(brick_component, destroy) + sizeof(void*) || !instance->call ||
           !instance->destroy) {
-        throw Error(BRICK_ERR_BAD_PLUGIN, "component '" + qualified + "' is incomplete");
+        bool has_destroy =
+            instance->struct_size >= offsetof(brick_component, destroy) + sizeof(void*) && instance->destroy;
+        std::string message = "component '" + qualified + "' is incomplete: its instance has no " +
+                              (has_destroy ? "call" : "destroy") + " function";
+        // Refused, but still the host's to free: destroy it when the plugin gave a way.
+        if (has_destroy) {
+          CallScope scope(plugin.get(), "component '" + qualified + "' (destroy)", nullptr, Inference::Inherit);
+          instance->destroy(instance);
+        }
+        throw Error(BRICK_ERR_BAD_PLUGIN, message);
       }
       return std::make_shared<PluginComponent>(plugin, class_name, instance, config);
     };

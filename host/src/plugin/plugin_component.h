@@ -29,8 +29,11 @@ class PluginComponent : public Object {
   std::string library() const override;
   Value config() const override;
   Value call(std::string_view method, const Value& args) override;
-  // The same, but nullopt when the type does not answer the method at all
-  // (the SDK's "component has no method" error); other errors throw. The
+  // call() throws BRICK_ERR_UNKNOWN_METHOD for a method the type lacks,
+  // also for a plugin built for ABI 1.1 (whose SDK said BRICK_ERR_NOT_FOUND
+  // "component has no method '<method>'").
+  // call_if_answered: the same, but nullopt when the type does not answer
+  // the method at all; other errors throw. The
   // host's conventions (load_state_dict, state_dict, to) are opt-in this way.
   std::optional<Value> call_if_answered(std::string_view method, const Value& args);
   // Writes <folder>/config.json and, when the type answers state_dict with

@@ -2,6 +2,7 @@
 
 #include "brick/host/base/error.h"
 #include "call_context.h"
+#include "call_scope.h"
 
 namespace brick::host::detail {
 
@@ -21,7 +22,13 @@ std::optional<std::string> PluginConditionalBlocks::select_block(const Kwargs& t
   brick_ctx ctx;
   ctx.plugin = instance_.plugin();
   const char* chosen = nullptr;
-  instance_.check(instance_.select_block()(instance_.get(), &ctx, handle_of(&arguments), &chosen), ctx);
+  brick_status status;
+  {
+    CallScope scope(instance_.plugin(), "block '" + instance_.qualified_name() + "' (select_block)", nullptr,
+                    Inference::On);
+    status = instance_.select_block()(instance_.get(), &ctx, handle_of(&arguments), &chosen);
+  }
+  instance_.check(status, ctx);
   if (!chosen) return std::nullopt;
   return std::string(chosen);
 }

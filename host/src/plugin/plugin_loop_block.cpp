@@ -1,6 +1,7 @@
 #include "plugin_loop_block.h"
 
 #include "call_context.h"
+#include "call_scope.h"
 #include "plugin_block.h"
 
 namespace brick::host::detail {
@@ -30,7 +31,9 @@ std::vector<std::string> declared_slots(const BlockDeclaration& d) {
 PluginLoopBlocks::PluginLoopBlocks(PluginBlockInstance instance, BlockDeclaration declaration, NamedBlocks sub_blocks)
     : LoopSequentialPipelineBlocks(std::move(sub_blocks)), instance_(std::move(instance)) {
   std::vector<std::string> own = declared_slots(declaration);
-  shared_ = std::make_shared<const Shared>(Shared{std::move(declaration), std::move(own)});
+  shared_ = std::make_shared<const Shared>(
+      Shared{std::move(declaration), std::move(own),
+             describe_call(instance_.plugin(), "block '" + instance_.qualified_name() + "'")});
 }
 
 void PluginLoopBlocks::operator()(Components& components, PipelineState& state) {
@@ -47,7 +50,13 @@ void PluginLoopBlocks::operator()(Components& components, PipelineState& state) 
   ctx.components = &components;
   ctx.slot_map = &slot_map;
   ctx.loop = this;
-  instance_.check(instance_.get()->call(instance_.get(), &ctx), ctx);
+  brick_status status;
+  {
+    CallScope scope(shared_->crash_text, &components, block_inference(shared_->decl.flags));
+    status = instance_.get()->call(instance_.get(), &ctx);
+  }
+  instance_.check(status, ctx);
+  sync_after_block(components, instance_.qualified_name());
 }
 
 }  // namespace brick::host::detail

@@ -35,6 +35,7 @@ class PluginLoopBlocks final : public LoopSequentialPipelineBlocks {
   struct Shared {
     BlockDeclaration decl;
     std::vector<std::string> own_slots;  // the plugin's slot numbering
+    std::string crash_text;              // what a crash report names (describe_call)
   };
   PluginLoopBlocks(const PluginLoopBlocks& other) = default;
 

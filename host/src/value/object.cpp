@@ -13,7 +13,7 @@ void Object::save(const std::filesystem::path& folder) const {
 Value Object::call(std::string_view method, const Value& /*args*/) {
   std::string message = library() + "." + class_name() + " has no method '";
   message += std::string(method) + "'";
-  throw Error(BRICK_ERR_NOT_FOUND, message);
+  throw Error(BRICK_ERR_UNKNOWN_METHOD, message);
 }
 
 std::string Object::repr() const {

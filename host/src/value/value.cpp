@@ -83,6 +83,7 @@ Value& Value::operator=(Value&& other) noexcept {
   if (this != &other) {
     release();
     kind_ = other.kind_;
+    unfrozen_ = false;
     i_ = other.i_;
     if (kind_ == Kind::Tensor) tensor_ = other.tensor_;
     shared_ = std::move(other.shared_);

@@ -124,7 +124,7 @@ void make(const fs::path& shapes_plugin, const fs::path& core_plugin, const fs::
             write_safetensors(folder / "model.safetensors", weights.as_dict());
           }
         } catch (const Error& e) {
-          if (e.status() != BRICK_ERR_NOT_FOUND) throw;  // the type keeps no weights
+          if (e.status() != BRICK_ERR_UNKNOWN_METHOD) throw;  // the type keeps no weights
         }
       }
     }

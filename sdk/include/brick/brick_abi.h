@@ -1,15 +1,22 @@
 /*
  * brick_abi.h: the stable C ABI between a brick host and its block plugins.
  *
- * Version 1.1 (1.1 added composite blocks, loop wrappers and conditional
- * selection, and component types and object values: the fields and functions
- * marked ABI 1.1). Pure C (C99 and later, C++ compatible). Nothing in this file
- * depends on LibTorch, the C++ standard library or the compiler's C++ ABI.
+ * Version 1.2 (1.1 added composite blocks, loop wrappers and conditional
+ * selection, and component types and object values; 1.2 added block flags
+ * (BRICK_BLOCK_NEEDS_GRAD), the statuses UNKNOWN_METHOD, CANCELLED and
+ * DEVICE_OUT_OF_MEMORY, and last_error(NULL): the items marked ABI 1.1 and
+ * 1.2; brick_abi_layout.h pins every version's sizes and offsets). Pure C
+ * (C99 and later, C++ compatible). Nothing in this file depends on LibTorch,
+ * the C++ standard library or the compiler's C++ ABI.
  *
  * Rules that keep the ABI stable (docs/abi.md explains each):
- *   - Every struct that crosses starts with `uint32_t struct_size`. A reader
- *     uses only the fields that lie inside struct_size and treats the rest as
- *     zero. Fields are only ever appended.
+ *   - Every struct that crosses starts with `uint32_t struct_size`, which is
+ *     sizeof the struct as the writer's SDK declared it. Fields are only ever
+ *     appended, one minor version at a time, and a reader reads a struct as a
+ *     whole version: the newest version whose sizeof is <= struct_size (any
+ *     size up to the 1.0 sizeof reads as 1.0). It uses that version's fields
+ *     and treats the later ones as zero, so bytes of tail padding inside an
+ *     older struct_size are never read as a newer field.
  *   - Function tables (brick_host_api) only grow at the end.
  *   - The major version must match exactly. A plugin built for a newer minor
  *     version than the host's is refused; an older minor is accepted.
@@ -47,7 +54,7 @@
 #include <stdint.h>
 
 #define BRICK_ABI_VERSION_MAJOR 1
-#define BRICK_ABI_VERSION_MINOR 1
+#define BRICK_ABI_VERSION_MINOR 2
 
 /* "BRCK" read as a little-endian uint32: marks a genuine ABI tag. */
 #define BRICK_ABI_MAGIC 0x4B435242u
@@ -80,12 +87,16 @@ typedef int32_t brick_status;
 #define BRICK_ERR_MISSING_INPUT 0x04    /* "Required input 'x' is missing" */
 #define BRICK_ERR_MISSING_OUTPUT 0x05   /* "Intermediate output 'x' is missing in block state" */
 #define BRICK_ERR_UNSUPPORTED 0x06      /* capability not offered by this host or plugin */
-#define BRICK_ERR_IMMUTABLE 0x07        /* value already published to a state */
+#define BRICK_ERR_IMMUTABLE 0x07        /* the value is frozen: it was published (docs/abi.md) */
+#define BRICK_ERR_UNKNOWN_METHOD 0x08   /* 1.2: a component has no method of that name */
 /* 0x10-0x1f: the work failed. */
 #define BRICK_ERR_BLOCK_FAILED 0x10 /* the block raised an error */
 #define BRICK_ERR_OUT_OF_MEMORY 0x11
 #define BRICK_ERR_INTERNAL 0x12
 #define BRICK_ERR_CANCELLED 0x13 /* 1.2: the run was cancelled; loop_step returns it, pass it on */
+/* 1.2: a device (CUDA) allocation failed: c10::OutOfMemoryError. Host memory
+ * running out stays BRICK_ERR_OUT_OF_MEMORY. */
+#define BRICK_ERR_DEVICE_OUT_OF_MEMORY 0x14
 /* 0x20-0x2f: loading. */
 #define BRICK_ERR_ABI_MISMATCH 0x20
 #define BRICK_ERR_BAD_PLUGIN 0x21
@@ -101,10 +112,12 @@ static inline const char* brick_status_name(brick_status status) {
     case BRICK_ERR_MISSING_OUTPUT: return "missing output";
     case BRICK_ERR_UNSUPPORTED: return "unsupported";
     case BRICK_ERR_IMMUTABLE: return "immutable value";
+    case BRICK_ERR_UNKNOWN_METHOD: return "unknown method";
     case BRICK_ERR_BLOCK_FAILED: return "block failed";
     case BRICK_ERR_OUT_OF_MEMORY: return "out of memory";
     case BRICK_ERR_INTERNAL: return "internal error";
     case BRICK_ERR_CANCELLED: return "cancelled";
+    case BRICK_ERR_DEVICE_OUT_OF_MEMORY: return "device out of memory";
     case BRICK_ERR_ABI_MISMATCH: return "ABI mismatch";
     case BRICK_ERR_BAD_PLUGIN: return "bad plugin";
     default: return "unknown status";
@@ -226,6 +239,12 @@ typedef struct brick_config_spec {
 #define BRICK_BLOCK_CONDITIONAL 3 /* ConditionalPipelineBlocks (select_block) */
 #define BRICK_BLOCK_AUTO 4        /* AutoPipelineBlocks (one trigger per branch) */
 
+/* Block flags (brick_block_decl.flags, ABI 1.2), or'ed together. */
+/* The block computes gradients. Every other block runs under
+ * c10::InferenceMode (no autograd graph is recorded, tensors it makes are
+ * inference tensors), as diffusers' pipelines run under torch.no_grad(). */
+#define BRICK_BLOCK_NEEDS_GRAD 0x1u
+
 /* One child of a composite block (ABI 1.1). */
 typedef struct brick_sub_block {
   uint32_t struct_size;
@@ -276,6 +295,10 @@ typedef struct brick_block_decl {
   int32_t has_outputs;
   uint32_t num_outputs;
   const brick_output_param* const* outputs;
+
+  /* --- ABI 1.2 ---------------------------------------------------------- */
+  uint32_t flags;    /* BRICK_BLOCK_* flags */
+  uint32_t reserved; /* 0; makes the tail padding explicit (see the rules) */
 } brick_block_decl;
 
 /* ------------------------------------------------------------------------ */
@@ -338,7 +361,8 @@ struct brick_component {
    * args is a borrowed list (positional) or dict (keyword) value, or NULL for
    * none. On success *out is an owned value the host takes over (NULL reads
    * as None). On failure the plugin reports why (set_error), returns its
-   * status (BRICK_ERR_NOT_FOUND for an unknown method) and leaves *out alone.
+   * status (BRICK_ERR_UNKNOWN_METHOD for an unknown method; plugins built
+   * for ABI 1.1 said BRICK_ERR_NOT_FOUND) and leaves *out alone.
    * ctx is the calling block's ctx (or the host's); valid for the call. */
   brick_status (*call)(brick_component* self, brick_ctx* ctx, const char* method, brick_value args,
                        brick_value* out);
@@ -348,7 +372,9 @@ struct brick_component {
    * plugin that made the component (component_native). */
   void* (*native)(brick_component* self, const char* type_id);
   /* The config the component was created from (a new owned dict, or NULL):
-   * what save_pretrained writes to <folder>/config.json. Optional. */
+   * what save_pretrained writes to <folder>/config.json. Optional. A config
+   * that cannot be made is a failure: report it with
+   * set_error(current_ctx(), message) and return NULL (ABI 1.2). */
   brick_value (*config)(brick_component* self);
   void (*destroy)(brick_component* self);
 };
@@ -378,7 +404,8 @@ typedef struct brick_plugin {
    * plugin whose fingerprint differs from its own. */
   const char* torch_fingerprint;
   const brick_block_class* const* block_classes;
-  /* Optional: called once before the host unloads the library. */
+  /* Optional: called once per library, when the last host object using it
+   * goes (the entry point may have been called more than once). */
   void (*shutdown)(brick_ctx* ctx);
 
   /* --- 1.1: component types (optional) ---------------------------------- */
@@ -402,13 +429,19 @@ typedef struct brick_host_api {
   void (*log)(brick_ctx* ctx, int32_t level, const char* message);
   /* Records the message of the failure the plugin is about to return. */
   void (*set_error)(brick_ctx* ctx, const char* message);
-  /* The message of the last failed host call made with this ctx. */
+  /* The message of the last host call made with this ctx, "" when it
+   * succeeded: every host call that takes a ctx clears it first (1.2).
+   * last_error(NULL) (1.2): the same for the calls that take no ctx
+   * (value_list_append, value_to_dlpack, ...), per thread. */
   const char* (*last_error)(brick_ctx* ctx);
 
   /* --- the call ---------------------------------------------------------- */
   brick_status (*get_device)(brick_ctx* ctx, brick_device* out);
-  /* The CUDA stream (cudaStream_t) the block must enqueue its work on, or
-   * NULL for CPU work or the device's default stream. */
+  /* The CUDA stream (cudaStream_t) the block must enqueue its work on. For
+   * a CUDA pipeline it is never NULL, and it is also ATen's current stream
+   * for the call: the host installs it, with a device guard, around every
+   * call into a plugin, so ATen ops and the plugin's own kernels are ordered
+   * on it. NULL means one thing only: the pipeline runs on the CPU. */
   void* (*get_stream)(brick_ctx* ctx);
 
   /* --- state (only during brick_block.call) -------------------------------
@@ -459,8 +492,12 @@ typedef struct brick_host_api {
   brick_value (*value_new_string)(const char* data, size_t size);
   brick_value (*value_new_list)(void);
   brick_value (*value_new_dict)(void);
-  /* Appending takes ownership of item; only values not yet stored anywhere
-   * can grow (BRICK_ERR_IMMUTABLE otherwise). */
+  /* Appending takes ownership of item. Only a list or dict made by
+   * value_new_list / value_new_dict and not yet published can grow; a value
+   * is published (frozen, for good) when it is passed to any function that
+   * takes it or retained, and every value the host hands out is frozen.
+   * Growing a frozen one fails with BRICK_ERR_IMMUTABLE; last_error(NULL)
+   * names it. */
   brick_status (*value_list_append)(brick_value list, brick_value item);
   brick_status (*value_dict_set)(brick_value dict, const char* key, brick_value item);
   /* Takes ownership of the DLPack tensor (see the ownership notes above). */

@@ -224,7 +224,7 @@ TEST(EulerDiscreteScheduler, RefusesWhatItDoesNotImplement) {
   EXPECT_EQ(failure_of([&] { step(s, 500.0); }, &message), BRICK_ERR_INVALID_ARGUMENT);
   EXPECT_NE(message.find("not in the schedule"), std::string::npos) << message;
   EXPECT_NE(failure_of([] { make("core.EulerDiscreteScheduler", R"({"beta_schedule": "cubic"})"); }), BRICK_OK);
-  EXPECT_EQ(failure_of([&] { call(s, "no_such_method"); }), BRICK_ERR_NOT_FOUND);
+  EXPECT_EQ(failure_of([&] { call(s, "no_such_method"); }), BRICK_ERR_UNKNOWN_METHOD);
 }
 
 // ---- DDIMScheduler -----------------------------------------------------------

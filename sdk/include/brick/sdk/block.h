@@ -77,6 +77,13 @@ class ModularPipelineBlocks {
     throw Error(BRICK_ERR_UNSUPPORTED, "block '" + block_name() + "' cannot run inside a loop");
   }
 
+  // Blocks run under c10::InferenceMode, as diffusers' pipelines run under
+  // torch.no_grad(): no autograd graph, and the tensors they make are
+  // inference tensors. A block that computes gradients (guidance by a loss,
+  // say) returns true; it then runs with grad mode on, and clones the state
+  // tensors it differentiates through (ABI 1.2, BRICK_BLOCK_NEEDS_GRAD).
+  virtual bool needs_grad() const { return false; }
+
   // Composite blocks (sdk/composite.h) describe their structure here.
   virtual void declare_composite(detail::CompositeDecl& composite) const { (void)composite; }
 

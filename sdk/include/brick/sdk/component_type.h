@@ -31,7 +31,7 @@ class ComponentType {
   // args is a list (positional), a dict (keywords) or None. The default
   // knows no method.
   virtual Value call(const std::string& method, ValueRef /*args*/) {
-    throw Error(BRICK_ERR_NOT_FOUND, "component has no method '" + method + "'");
+    throw Error(BRICK_ERR_UNKNOWN_METHOD, "component has no method '" + method + "'");
   }
 
   // The config save_pretrained writes (config.json). None: the config the

@@ -30,8 +30,11 @@ namespace detail {
 extern const brick_host_api* g_host;
 inline const brick_host_api& host() { return *g_host; }
 
+// For host calls without a ctx: their message is last_error(NULL) (ABI 1.2).
 inline void check(brick_status status, const char* what) {
-  if (status != BRICK_OK) throw Error(status, std::string(what) + ": " + brick_status_name(status));
+  if (status == BRICK_OK) return;
+  const char* message = host().last_error(nullptr);
+  throw Error(status, std::string(what) + ": " + (message && *message ? message : brick_status_name(status)));
 }
 
 inline const char* kind_name(brick_value_kind kind) {

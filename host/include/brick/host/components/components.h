@@ -29,8 +29,11 @@ class Components {
   void set_config(std::string_view name, Value value);
   const Value::Dict& configs() const { return configs_; }
 
-  // Where blocks run: DLPack device codes, and the CUDA stream to enqueue on
-  // (nullptr: the device's current stream).
+  // Where blocks run: DLPack device codes, and the CUDA stream the pipeline
+  // was given (ModularPipeline::to); nullptr: none of its own, so calls use
+  // the device's current stream. Plugins never see this nullptr: around
+  // every call the host makes the stream ATen's current one, and get_stream
+  // returns it, NULL only for a CPU pipeline (plugin/call_guards.h).
   brick_device device() const { return device_; }
   void* stream() const { return stream_; }
   void set_device(brick_device device, void* stream = nullptr) {

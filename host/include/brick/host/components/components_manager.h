@@ -54,9 +54,9 @@ class AutoOffloadStrategy {
   int64_t margin_;
 };
 
-// cudaMemGetInfo through the CUDA runtime found at run time (libcudart is
-// opened on first use, so brick builds and runs without CUDA); nullopt when
-// there is no CUDA runtime or device.
+// cudaMemGetInfo on the CUDA runtime LibTorch runs on (through c10::cuda; no
+// second runtime is opened); nullopt when this LibTorch has no CUDA or there
+// is no such device.
 std::optional<int64_t> cuda_free_memory(int device_index);
 
 struct ModelInfo {

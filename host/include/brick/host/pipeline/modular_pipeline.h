@@ -107,8 +107,9 @@ class ModularPipeline {
   Value::Dict outputs(const Kwargs& kwargs, const std::vector<std::string>& names,
                       const PipelineState* state = nullptr);
 
-  // pipe.to(device): blocks run there (Components::device(), the stream to
-  // enqueue on, nullptr for the device's current one), every component object
+  // pipe.to(device): blocks run there (Components::device(); `stream`, a
+  // cudaStream_t, becomes ATen's current stream around every plugin call;
+  // nullptr: the device's current one), every component object
   // moves there (Object::to; plugin types answer `to`), and components loaded
   // later load there.
   void to(brick_device device, void* stream = nullptr);

@@ -87,6 +87,7 @@ class Plugin : public std::enable_shared_from_this<Plugin> {
   struct Library;
   Plugin() = default;
   void read_component_classes(const brick_plugin& descriptor);
+  void retain_descriptor(const brick_plugin* descriptor);
 
   std::filesystem::path path_;
   std::string name_, version_, description_, torch_fingerprint_;

@@ -46,7 +46,7 @@ class Object {
 
   // Calls a method of the object by name, as a block does through the ABI's
   // component_call: args is a list (positional) or a dict (keywords), the
-  // result a value. Throws Error(BRICK_ERR_NOT_FOUND) for a method the
+  // result a value. Throws Error(BRICK_ERR_UNKNOWN_METHOD) for a method the
   // object lacks.
   virtual Value call(std::string_view method, const Value& args);
 

@@ -112,11 +112,20 @@ class Value {
   List* mutable_list();
   Dict* mutable_dict();
 
+  // Frozen values (ABI 1.2): through the C ABI a plugin may grow only a list
+  // or dict it made itself (value_new_list / value_new_dict) and has not yet
+  // published. That handle is marked unfrozen; every copy or move of a value
+  // is frozen, so storing it anywhere (a state, a container, a config)
+  // freezes it for good, and values the host hands out are frozen.
+  bool frozen() const noexcept { return !unfrozen_; }
+  void set_unfrozen(bool unfrozen) noexcept { unfrozen_ = unfrozen; }
+
  private:
   void release() noexcept;
   void copy_from(const Value& other);
 
   Kind kind_;
+  bool unfrozen_ = false;  // not copied or moved: see frozen()
   union {
     bool b_;
     int64_t i_;

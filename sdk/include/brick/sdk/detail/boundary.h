@@ -24,6 +24,10 @@ brick_status guard(brick_ctx* ctx, F&& f) noexcept {
   } catch (const Error& e) {
     host().set_error(ctx, e.what());
     return e.status();
+  } catch (const c10::OutOfMemoryError& e) {
+    // A device allocation (the CUDA caching allocator) failed.
+    host().set_error(ctx, e.what_without_backtrace());
+    return BRICK_ERR_DEVICE_OUT_OF_MEMORY;
   } catch (const c10::Error& e) {
     host().set_error(ctx, e.what_without_backtrace());
     return BRICK_ERR_BLOCK_FAILED;

@@ -48,16 +48,21 @@ struct ComponentInstance : brick_component {
     return type_id && std::strcmp(type_id, native_type_id<T>()) == 0 ? instance->impl.get() : nullptr;
   }
 
+  // A config that cannot be made is a failure, not "no config": the host's
+  // save_pretrained would otherwise write the creation config silently. The
+  // ABI's config() has no ctx; the host gives the call one (current_ctx).
   static brick_value config_impl(brick_component* self) {
     auto* instance = static_cast<ComponentInstance*>(self);
-    try {
+    brick_value made = nullptr;
+    brick_status status = guard(host().current_ctx(), [&] {
       Value current = instance->impl->config();
-      if (!current.ref().is_none()) return current.release();
-      return instance->created_from.ref().handle() ? host().value_retain(instance->created_from.ref().handle())
-                                                   : nullptr;
-    } catch (...) {
-      return nullptr;
-    }
+      if (!current.ref().is_none()) {
+        made = current.release();
+      } else if (instance->created_from.ref().handle()) {
+        made = host().value_retain(instance->created_from.ref().handle());
+      }
+    });
+    return status == BRICK_OK ? made : nullptr;
   }
 
   static void destroy_impl(brick_component* self) { delete static_cast<ComponentInstance*>(self); }

@@ -152,6 +152,7 @@ class DeclStorage {
     decl_.has_outputs = composite_.outputs ? 1 : 0;
     decl_.outputs = c_pipeline_outputs_.data();
     decl_.num_outputs = c_pipeline_outputs_.size();
+    decl_.flags = block.needs_grad() ? BRICK_BLOCK_NEEDS_GRAD : 0u;
 
     slots_.block_name = name_;
     auto add_slot = [this](const std::string& n) {
