@@ -20,13 +20,15 @@
 #   libpng-dev              PNG reading and writing in the image plugin (plugins/image)
 #   libicu-dev              Unicode categories and lower-casing for the CLIP tokenizer
 #                           (plugins/transformers; LibTorch already loads libicuuc)
+#   libclang-rt-14-dev      libFuzzer's engine (libclang_rt.fuzzer-x86_64.a), linked into
+#                           the fuzz targets (tests/fuzz.sh; g++ instruments, not clang)
 #   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ ccache binutils
   libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
-  libgtest-dev libbenchmark-dev libpng-dev libicu-dev
+  libgtest-dev libbenchmark-dev libpng-dev libicu-dev libclang-rt-14-dev
 )
 
 build=0
