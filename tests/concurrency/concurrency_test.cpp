@@ -17,6 +17,7 @@
 #include "brick/host/base/log.h"
 #include "brick/host/loader/host.h"
 #include "brick/registry/cache.h"
+#include "brick/registry/error.h"
 #include "brick/registry/lock_file.h"
 #include "brick/registry/registry.h"
 
@@ -95,14 +96,16 @@ TEST(Concurrency, TheLogSinkGetsEveryRecordWholeFromManyThreads) {
     brick::host::ScopedLogSink sink([&lines](const brick::host::LogRecord& r) {
       lines.push_back(std::string(r.source) + ": " + std::string(r.message));
     });
-    ModularPipeline logs = brick::test::test_host().create_block("test_blocks.Logs")->init_pipeline();
     constexpr int kThreads = 4;
+    std::vector<ModularPipeline> logs;  // a pipeline per thread, as in a server
+    for (int t = 0; t < kThreads; ++t)
+      logs.push_back(brick::test::test_host().create_block("test_blocks.Logs")->init_pipeline());
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kRuns; ++i) {
           brick::host::log_warning("thread " + std::to_string(t) + " line " + std::to_string(i));
-          if (i % 10 == 0) logs({});
+          if (i % 10 == 0) logs[t](Kwargs{});
         }
       });
     }

@@ -55,7 +55,8 @@ void flatten(const Value& v, size_t depth, TensorLiteral& out) {
     if (out.rank && depth >= *out.rank) throw Error(BRICK_ERR_INVALID_ARGUMENT, "tensor(...) is not rectangular");
     const auto& items = v.as_list();
     if (out.shape.size() == depth) {
-      out.shape.push_back(static_cast<int64_t>(items.size()));
+      // resize, not push_back: GCC 12 at -O3 warns (falsely) about the latter here.
+      out.shape.resize(depth + 1, static_cast<int64_t>(items.size()));
     } else if (out.shape[depth] != static_cast<int64_t>(items.size())) {
       throw Error(BRICK_ERR_INVALID_ARGUMENT, "tensor(...) rows differ in length");
     }
