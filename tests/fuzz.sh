@@ -30,12 +30,17 @@ cmake --build "$build" -j "$(nproc)" --target fuzz_targets
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 mkdir -p "$build/findings"
+# The file-reading targets write each input to a file: in memory when /dev/shm is there.
+scratch=$(mktemp -d "$( [[ -w /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/brick-fuzz.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch
 failed=()
 summary=()
 for target in "${targets[@]}"; do
   corpus=$build/corpus/$target
   mkdir -p "$corpus"
-  seeds=("$here/tests/fuzz/seeds/$target")
+  seeds=()
+  [[ -d $here/tests/fuzz/seeds/$target ]] && seeds+=("$here/tests/fuzz/seeds/$target")
   case $target in
     pipeline_file) seeds+=("$here/pipelines") ;;
     safetensors) seeds+=("$here/tests/first_party/transformers/fixtures/expected") ;;
