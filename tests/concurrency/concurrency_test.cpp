@@ -194,7 +194,7 @@ TEST(Concurrency, RegistriesOnSeveralThreadsShareOneCacheFile) {
   brick::test::PluginFolder folder;
   folder.put("reg_good");
   std::vector<std::vector<std::string>> warnings(3);
-  std::vector<bool> found(3, false);
+  std::vector<char> found(3, 0);  // not vector<bool>: its elements share words
   std::vector<std::thread> threads;
   for (size_t t = 0; t < warnings.size(); ++t) {
     threads.emplace_back([&, t] {
