@@ -24,13 +24,15 @@
 #                           (mpirun; BRICK_MPI, on when found) and its tests
 #   chromium, chromium-driver   headless Chromium that drives `brick serve`'s web page in its
 #                           test (tests/serve/serve_web_test.cpp; skipped when missing)
+#   libclang-rt-14-dev      libFuzzer's engine (libclang_rt.fuzzer-x86_64.a), linked into
+#                           the fuzz targets (tests/fuzz.sh; g++ instruments, not clang)
 #   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ ccache binutils
   libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
-  libgtest-dev libbenchmark-dev libpng-dev libicu-dev libopenmpi-dev openmpi-bin
+  libgtest-dev libbenchmark-dev libpng-dev libicu-dev libopenmpi-dev openmpi-bin libclang-rt-14-dev
   chromium chromium-driver
 )
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/run.sh: every test, from a fresh clone. Installs what is missing,
 # then builds and tests twice: a Release build (warnings as errors) and an
-# AddressSanitizer + UndefinedBehaviorSanitizer build. Each is a plain CMake
-# build directory you can reuse: build/ and build-asan/.
+# AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzzes every
+# reader of outside input for 30 s each (tests/fuzz.sh, build-fuzz/) and runs
+# the concurrency suite under ThreadSanitizer (build-tsan/). Each is a plain
+# CMake build directory you can reuse.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -26,4 +28,16 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 # CUDA code is built and tested once, in the Release build.
 run_suite build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRICK_SANITIZE=ON -DBRICK_WERROR=ON -DBRICK_CUDA=OFF \
   -DBRICK_BUILD_TESTS=ON -DBRICK_BUILD_BENCHMARKS=OFF
-echo "=== all tests passed (Release and ASan+UBSan)"
+
+# Bad input (docs/building.md, "Bad input"). Both build only what they run.
+# Every fuzz target for 30 s (tests/fuzz.sh runs them longer):
+"$here/tests/fuzz.sh" 30
+# The concurrency suite under ThreadSanitizer: libbrick, the suite and the
+# plugins it opens (LibTorch itself is not instrumented).
+echo "=== build-tsan: configure and build concurrency_tests"
+cmake -S "$here" -B "$here/build-tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRICK_TSAN=ON -DBRICK_CUDA=OFF \
+  -DBRICK_BUILD_TESTS=ON -DBRICK_BUILD_BENCHMARKS=OFF -DBRICK_BUILD_CLI=OFF
+cmake --build "$here/build-tsan" -j "$jobs" --target concurrency_tests
+echo "=== build-tsan: test"
+ctest --test-dir "$here/build-tsan" -R '^concurrency_tests$' --output-on-failure
+echo "=== all tests passed (Release, ASan+UBSan, fuzzing, TSan)"

@@ -125,6 +125,16 @@ at::Tensor read_png(const std::string& path) {
          "unexpected layout after conversion to RGB (" + std::to_string(header.channels) + " channels)");
   }
 
+  // A decompression bomb (a few kilobytes of deflate claiming a huge image)
+  // is refused from its header, before anything is allocated or inflated.
+  const uint64_t decoded = uint64_t{header.width} * header.height * 3;
+  if (decoded > kMaxDecodedPngBytes) {
+    fail(path, BRICK_ERR_INVALID_ARGUMENT,
+         "the image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " pixels (" +
+             std::to_string(decoded >> 20) + " MiB as RGB), more than the " +
+             std::to_string(kMaxDecodedPngBytes >> 20) + " MiB an image may decode to");
+  }
+
   at::Tensor image;
   try {
     image = at::empty({int64_t{header.height}, int64_t{header.width}, 3}, at::kByte);

@@ -1,7 +1,5 @@
 #include "brick/registry/cache.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -9,6 +7,7 @@
 
 #include "brick/registry/error.h"
 #include "record_json.h"
+#include "temp_path.h"
 
 namespace brick::registry {
 
@@ -20,8 +19,8 @@ namespace {
 constexpr const char* kFormat = "brick-registry";
 
 json::object fingerprint_object(const HostFingerprint& f) {
-  return json::object{{"key", f.key()}, {"sdk_abi", f.sdk_abi}, {"torch", f.torch}, {"cuda", f.cuda},
-                      {"cxx_abi", f.cxx_abi}};
+  return json::object{
+      {"key", f.key()}, {"sdk_abi", f.sdk_abi}, {"torch", f.torch}, {"cuda", f.cuda}, {"cxx_abi", f.cxx_abi}};
 }
 
 }  // namespace
@@ -90,13 +89,14 @@ CacheContents read_cache(const fs::path& file, const HostFingerprint& fingerprin
 void write_cache(const fs::path& file, const HostFingerprint& fingerprint, const std::vector<PluginRecord>& records) {
   json::array plugins;
   for (const PluginRecord& r : records) plugins.push_back(detail::record_to_object(r));
-  json::object root{{"format", kFormat}, {"schema", kCacheSchema}, {"fingerprint", fingerprint_object(fingerprint)},
+  json::object root{{"format", kFormat},
+                    {"schema", kCacheSchema},
+                    {"fingerprint", fingerprint_object(fingerprint)},
                     {"plugins", std::move(plugins)}};
   std::error_code ec;
   if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
-  // A name no other process writing the same cache uses.
-  fs::path temp = file;
-  temp += ".tmp." + std::to_string(::getpid());
+  // A name no other process or thread writing the same cache uses.
+  fs::path temp = detail::temp_path_for(file);
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) throw RegistryError("cannot write the registry cache " + temp.string());

@@ -1,7 +1,5 @@
 #include "brick/registry/lock_file.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -10,6 +8,7 @@
 
 #include "brick/registry/error.h"
 #include "record_json.h"
+#include "temp_path.h"
 
 namespace brick::registry {
 
@@ -67,8 +66,7 @@ void LockFile::write(const fs::path& file) const {
     plugins[e.name] = json::object{{"version", e.version}, {"hash", e.hash}, {"file", e.path.string()}};
   }
   json::object root{{"format", kFormat}, {"schema", kLockSchema}, {"plugins", std::move(plugins)}};
-  fs::path temp = file;
-  temp += ".tmp." + std::to_string(::getpid());
+  fs::path temp = detail::temp_path_for(file);
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out << json::serialize(root) << "\n";
@@ -104,8 +102,8 @@ std::string LockFile::check(const std::string& name, const std::string& hash, co
   const LockEntry* e = find(name);
   if (!e || e->hash == hash) return {};
   std::string where = source_.empty() ? std::string("the lock") : "the lock file " + source_.string();
-  return "plugin '" + name + "' at " + path.string() + " has content hash " + hash + ", but " + where +
-         " requires " + e->hash + " (version " + e->version + "); the plugin changed since it was locked";
+  return "plugin '" + name + "' at " + path.string() + " has content hash " + hash + ", but " + where + " requires " +
+         e->hash + " (version " + e->version + "); the plugin changed since it was locked";
 }
 
 std::vector<std::string> verify_lock(const LockFile& lock, const std::vector<PluginRecord>& available,

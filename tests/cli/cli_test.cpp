@@ -94,7 +94,12 @@ TEST(Cli, ParsesValuesAsJsonTensorsOrText) {
             "copy = Tensor(dtype=torch.int32, shape=torch.Size([2, 2]))\n    [[1, 2], [3, 4]]\n");
   Result bad = brick("run " + plugin + "test_blocks.Values 'v=tensor([[1, 2], [3]])'");
   EXPECT_EQ(bad.status, 2);  // a malformed value is a usage error
-  EXPECT_EQ(bad.output, "error: tensor(...) rows differ in length\n");
+  EXPECT_EQ(bad.output, "error: input 'v': tensor(...) rows differ in length\n");
+  // A literal without its ')' is an error, not text (docs/building.md, "Bad input").
+  Result open = brick("run " + plugin + "test_blocks.Values 'v=tensor([1,2'");
+  EXPECT_EQ(open.status, 2);
+  EXPECT_EQ(open.output,
+            "error: input 'v': unterminated tensor literal 'tensor([1,2' (expected tensor(<list>[, dtype]))\n");
 }
 
 TEST(Cli, FindsPluginsOnBrickPluginPath) {

@@ -14,8 +14,11 @@ void stderr_sink(const LogRecord& record) {
                record.source.data(), static_cast<int>(record.message.size()), record.message.data());
 }
 
-std::mutex& sink_mutex() {
-  static std::mutex mutex;
+// Held while the sink runs, so records from several threads reach it one at
+// a time and set_log_sink waits for a call in progress. Recursive: a sink
+// may itself log (and reach itself again) on its thread.
+std::recursive_mutex& sink_mutex() {
+  static std::recursive_mutex mutex;
   return mutex;
 }
 
@@ -62,7 +65,7 @@ const char* log_level_name(LogLevel level) {
 }
 
 LogSink set_log_sink(LogSink sink) {
-  std::lock_guard<std::mutex> lock(sink_mutex());
+  std::lock_guard<std::recursive_mutex> lock(sink_mutex());
   LogSink previous = std::move(current_sink());
   current_sink() = sink ? std::move(sink) : LogSink(stderr_sink);
   return previous;
@@ -70,11 +73,9 @@ LogSink set_log_sink(LogSink sink) {
 
 void log(LogLevel level, std::string_view source, std::string_view message) {
   if (static_cast<int>(level) < threshold().load(std::memory_order_relaxed)) return;
-  LogSink sink;
-  {
-    std::lock_guard<std::mutex> lock(sink_mutex());
-    sink = current_sink();
-  }
+  std::lock_guard<std::recursive_mutex> lock(sink_mutex());
+  // A copy: the sink may replace itself (set_log_sink) while it runs.
+  LogSink sink = current_sink();
   sink(LogRecord{level, source, message});
 }
 

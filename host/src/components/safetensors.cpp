@@ -108,6 +108,12 @@ SafetensorsFile read_safetensors(const fs::path& path, const LoadOptions& option
   if (mapping->size < 8) bad_file(path, "truncated: shorter than the 8-byte header length");
   uint64_t header_size = 0;
   for (int i = 7; i >= 0; --i) header_size = (header_size << 8) | bytes[i];
+  // The reference implementation's limit: a header is names, dtypes and
+  // shapes, never this large; a bigger length is a corrupt or hostile file.
+  if (header_size > kMaxSafetensorsHeaderBytes) {
+    bad_file(path, "header length " + std::to_string(header_size) + " is more than the " +
+                       std::to_string(kMaxSafetensorsHeaderBytes) + " bytes a safetensors header may have");
+  }
   if (header_size > mapping->size - 8) {
     bad_file(path, "header length " + std::to_string(header_size) + " runs past the end of the file (" +
                        std::to_string(mapping->size) + " bytes)");
@@ -141,27 +147,44 @@ SafetensorsFile read_safetensors(const fs::path& path, const LoadOptions& option
     }
     std::optional<at::ScalarType> type = dtype_of(dtype->as_string());
     if (!type) bad_file(path, "tensor '" + name + "' has unsupported dtype '" + std::string(dtype->as_string()) + "'");
+    size_t item = c10::elementSize(*type);
     std::vector<int64_t> sizes;
-    int64_t numel = 1;
+    // The byte size the shape needs, checked for overflow: a shape whose
+    // product wraps around could otherwise match a small data range.
+    uint64_t needed = item;
+    bool overflow = false;
     for (const boost::json::value& d : shape->as_array()) {
       if (!d.is_int64() || d.as_int64() < 0) bad_file(path, "tensor '" + name + "' has a bad shape entry");
       sizes.push_back(d.as_int64());
-      numel *= d.as_int64();
+      overflow = overflow || __builtin_mul_overflow(needed, static_cast<uint64_t>(d.as_int64()), &needed);
+    }
+    if (overflow || needed > static_cast<uint64_t>(INT64_MAX)) {
+      bad_file(path, "tensor '" + name + "' has a shape too large for any file");
     }
     const boost::json::value& b = offsets->as_array()[0];
     const boost::json::value& e = offsets->as_array()[1];
-    if (!b.is_number() || !e.is_number()) bad_file(path, "tensor '" + name + "' has non-numeric data_offsets");
-    uint64_t begin = b.to_number<uint64_t>();
-    uint64_t end = e.to_number<uint64_t>();
+    // Offsets are byte positions: non-negative integers (to_number would
+    // throw Boost's own exception for a fraction or a negative number).
+    auto offset = [](const boost::json::value& v) -> std::optional<uint64_t> {
+      if (v.is_uint64()) return v.get_uint64();
+      if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
+      return std::nullopt;
+    };
+    std::optional<uint64_t> begin_offset = offset(b), end_offset = offset(e);
+    if (!begin_offset || !end_offset) {
+      bad_file(path, "tensor '" + name + "' has data_offsets that are not non-negative integers");
+    }
+    uint64_t begin = *begin_offset;
+    uint64_t end = *end_offset;
     if (begin > end || end > data_size) {
       bad_file(path, "tensor '" + name + "' data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
                          "] lie outside the " + std::to_string(data_size) + " data bytes");
     }
-    size_t item = c10::elementSize(*type);
-    if (end - begin != static_cast<uint64_t>(numel) * item) {
+    if (end - begin != needed) {
       bad_file(path, "tensor '" + name + "' holds " + std::to_string(end - begin) + " bytes, its shape needs " +
-                         std::to_string(static_cast<uint64_t>(numel) * item));
+                         std::to_string(needed));
     }
+    const int64_t numel = static_cast<int64_t>(needed / item);
     void* data = static_cast<char*>(mapping->data) + data_start + begin;
     at::Tensor t;
     if (numel == 0) {

@@ -299,6 +299,15 @@ BlockPtr build_node(const Value& node, const BlockFactory& factory, const Where&
 PipelineFile PipelineFile::read(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw PipelineFileError(path.string(), "", path.string() + ": cannot read the pipeline file");
+  // Refused before reading: a pipeline file is never this large, and a
+  // wrong path (a model's weights, /dev/zero) must not fill the memory.
+  std::error_code ec;
+  uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxJsonDocumentBytes) {
+    throw PipelineFileError(path.string(), "",
+                            path.string() + ": the pipeline file is " + std::to_string(size) +
+                                " bytes, more than the 64 MiB a JSON document may have");
+  }
   std::stringstream text;
   text << in.rdbuf();
   return parse(text.str(), path.string(), path.parent_path());

@@ -98,6 +98,7 @@ void write_json(std::string& out, const Value& v) {
 Value parse_json(std::string_view text) {
   boost::system::error_code ec;
   boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
   boost::json::value j = boost::json::parse(text, ec, {}, options);
   if (ec) {
     throw Error(BRICK_ERR_INVALID_ARGUMENT, "invalid JSON (" + ec.message() + "): " + std::string(text));
@@ -106,7 +107,13 @@ Value parse_json(std::string_view text) {
 }
 
 Value parse_json_document(std::string_view text, std::string_view origin) {
-  boost::json::stream_parser parser;
+  if (text.size() > kMaxJsonDocumentBytes) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, std::string(origin) + ": the document is " + std::to_string(text.size()) +
+                                                " bytes, more than the 64 MiB a JSON document may have");
+  }
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::json::stream_parser parser({}, options);
   boost::system::error_code ec;
   size_t consumed = parser.write(text.data(), text.size(), ec);
   if (!ec) parser.finish(ec);
@@ -120,8 +127,11 @@ Value parse_json_document(std::string_view text, std::string_view origin) {
         ++column;
       }
     }
+    std::string reason = ec == boost::json::error::too_deep
+                             ? "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"
+                             : ec.message();
     throw Error(BRICK_ERR_INVALID_ARGUMENT, std::string(origin) + ":" + std::to_string(line) + ":" +
-                                                std::to_string(column) + ": invalid JSON (" + ec.message() + ")");
+                                                std::to_string(column) + ": invalid JSON (" + reason + ")");
   }
   return from_json(parser.release());
 }

@@ -34,33 +34,55 @@ at::ScalarType dtype_named(std::string_view name) {
   throw Error(BRICK_ERR_INVALID_ARGUMENT, "unknown dtype '" + std::string(name) + "'");
 }
 
+// The most elements a tensor literal may have (2^20): a typed value, not a
+// way to load data; larger tensors come from files (safetensors).
+constexpr size_t kMaxTensorLiteralElements = size_t{1} << 20;
+
 // Walks a nested JSON list: its shape, its numbers, whether any was a float
-// or a bool (torch.tensor's dtype inference).
-void flatten(const Value& v, size_t depth, std::vector<int64_t>& shape, std::vector<double>& data, bool& any_float,
-             bool& all_bool) {
+// or a bool (torch.tensor's dtype inference). `rank` is the depth of the
+// first number seen: every number must be that deep and no list that deep,
+// so the shape's product is the number of elements.
+struct TensorLiteral {
+  std::vector<int64_t> shape;
+  std::vector<double> data;
+  std::optional<size_t> rank;
+  bool any_float = false;
+  bool all_bool = true;
+};
+
+void flatten(const Value& v, size_t depth, TensorLiteral& out) {
   if (v.kind() == Value::Kind::List) {
+    if (out.rank && depth >= *out.rank) throw Error(BRICK_ERR_INVALID_ARGUMENT, "tensor(...) is not rectangular");
     const auto& items = v.as_list();
-    if (shape.size() == depth) {
-      shape.resize(depth + 1, static_cast<int64_t>(items.size()));
-    } else if (shape[depth] != static_cast<int64_t>(items.size())) {
+    if (out.shape.size() == depth) {
+      // resize, not push_back: GCC 12 at -O3 warns (falsely) about the latter here.
+      out.shape.resize(depth + 1, static_cast<int64_t>(items.size()));
+    } else if (out.shape[depth] != static_cast<int64_t>(items.size())) {
       throw Error(BRICK_ERR_INVALID_ARGUMENT, "tensor(...) rows differ in length");
     }
-    for (const Value& item : items) flatten(item, depth + 1, shape, data, any_float, all_bool);
+    for (const Value& item : items) flatten(item, depth + 1, out);
     return;
   }
-  if (depth != shape.size()) throw Error(BRICK_ERR_INVALID_ARGUMENT, "tensor(...) is not rectangular");
+  if (depth != out.shape.size() || (out.rank && depth != *out.rank)) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, "tensor(...) is not rectangular");
+  }
+  out.rank = depth;
+  if (out.data.size() == kMaxTensorLiteralElements) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, "tensor(...) has more than " + std::to_string(kMaxTensorLiteralElements) +
+                                                " elements (the most a tensor literal may have)");
+  }
   switch (v.kind()) {
     case Value::Kind::Bool:
-      data.push_back(v.as_bool() ? 1.0 : 0.0);
+      out.data.push_back(v.as_bool() ? 1.0 : 0.0);
       break;
     case Value::Kind::Int:
-      data.push_back(static_cast<double>(v.as_int()));
-      all_bool = false;
+      out.data.push_back(static_cast<double>(v.as_int()));
+      out.all_bool = false;
       break;
     case Value::Kind::Float:
-      data.push_back(v.as_float());
-      any_float = true;
-      all_bool = false;
+      out.data.push_back(v.as_float());
+      out.any_float = true;
+      out.all_bool = false;
       break;
     default:
       throw Error(BRICK_ERR_INVALID_ARGUMENT, std::string("tensor(...) holds a ") + v.kind_name());
@@ -79,15 +101,13 @@ Value parse_tensor(std::string_view inner) {
     body = body.substr(0, close + 1);
   }
   Value list = parse_json(body);
-  std::vector<int64_t> shape;
-  std::vector<double> data;
-  bool any_float = false, all_bool = true;
-  flatten(list, 0, shape, data, any_float, all_bool);
-  at::ScalarType type = !dtype.empty()              ? dtype_named(dtype)
-                        : any_float || data.empty() ? at::kFloat
-                        : all_bool                  ? at::kBool
-                                                    : at::kLong;
-  return Value(at::tensor(data, at::TensorOptions().dtype(at::kDouble)).reshape(shape).to(type));
+  TensorLiteral literal;
+  flatten(list, 0, literal);
+  at::ScalarType type = !dtype.empty()                              ? dtype_named(dtype)
+                        : literal.any_float || literal.data.empty() ? at::kFloat
+                        : literal.all_bool                          ? at::kBool
+                                                                    : at::kLong;
+  return Value(at::tensor(literal.data, at::TensorOptions().dtype(at::kDouble)).reshape(literal.shape).to(type));
 }
 
 // The alternatives of a type hint, lower-cased and without their element
@@ -191,7 +211,12 @@ Value parse_value_text(std::string_view text, std::string_view type_hint, std::s
                                                   (t.size() > 40 ? "...'" : "'") +
                                                   " (expected tensor(<list>[, dtype]))");
     }
-    return parse_tensor(t.substr(7, t.size() - 8));
+    try {
+      return parse_tensor(t.substr(7, t.size() - 8));
+    } catch (const Error& e) {
+      if (name.empty()) throw;
+      throw Error(e.status(), "input '" + std::string(name) + "': " + e.what());
+    }
   }
   std::vector<std::string> types = alternatives(type_hint);
   const bool known = has(types, {"str", "int", "float", "bool", "list", "tuple", "dict", "none"});

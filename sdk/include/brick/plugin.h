@@ -37,15 +37,13 @@ at::Tensor tensor_from_value(brick_value v) {
   check(host().value_to_dlpack(v, &managed), "tensor from DLPack");
   return at::fromDLPack(managed);
 }
-brick_value tensor_to_value(const at::Tensor& t) {
-  return host().value_from_dlpack(current_ctx(), at::toDLPack(t));
-}
+brick_value tensor_to_value(const at::Tensor& t) { return host().value_from_dlpack(current_ctx(), at::toDLPack(t)); }
 #else
 at::Tensor tensor_from_value(brick_value v) {
   void* impl = nullptr;
   check(host().value_to_native_tensor(v, &impl), "native tensor");
-  return at::Tensor(c10::intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>::reclaim(
-      static_cast<c10::TensorImpl*>(impl)));
+  return at::Tensor(
+      c10::intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>::reclaim(static_cast<c10::TensorImpl*>(impl)));
 }
 brick_value tensor_to_value(const at::Tensor& t) {
   at::Tensor reference = t;
@@ -53,16 +51,14 @@ brick_value tensor_to_value(const at::Tensor& t) {
 }
 #endif
 
-const brick_plugin* plugin_entry(const brick_host_api* host_api, brick_ctx* ctx, const char* name,
-                                 const char* version, const char* description,
-                                 void (*define)(PluginBuilder&)) {
+const brick_plugin* plugin_entry(const brick_host_api* host_api, brick_ctx* ctx, const char* name, const char* version,
+                                 const char* description, void (*define)(PluginBuilder&)) {
   // The host checked the ABI tag before calling; this guards hand-made hosts.
   if (!host_api || host_api->abi_major != BRICK_ABI_VERSION_MAJOR) return nullptr;
   if (host_api->struct_size < sizeof(brick_host_api)) {
     host_api->set_error(ctx, "the host's function table is older than this plugin's SDK");
     return nullptr;
   }
-  g_host = host_api;
   // Built once, on the first call; later calls (another host in the same
   // process) get the same descriptor. It is never freed: plugins stay
   // resident, and a host destroyed at exit (a static Host) still reads it
@@ -71,6 +67,10 @@ const brick_plugin* plugin_entry(const brick_host_api* host_api, brick_ctx* ctx,
   static const brick_plugin* descriptor = nullptr;
   std::lock_guard<std::mutex> lock(mutex);
   if (descriptor) return descriptor;
+  // Set once, under the lock, before any block exists: a second host opening
+  // the plugin on another thread must not write it while this host's blocks
+  // read it (a data race ThreadSanitizer reports; tests/concurrency).
+  g_host = host_api;
   guard(ctx, [&] {
     auto fresh = std::make_unique<PluginBuilder>();
     define(*fresh);
@@ -88,11 +88,11 @@ void log(int32_t level, const std::string& message) {
 
 }  // namespace brick
 
-#define BRICK_PLUGIN(NAME, VERSION, DESCRIPTION)                                                         \
-  static void brick_plugin_define_(::brick::PluginBuilder& plugin);                                       \
-  extern "C" BRICK_EXPORT const brick_abi_tag brick_plugin_abi = {                                        \
-      BRICK_ABI_MAGIC, BRICK_ABI_VERSION_MAJOR, BRICK_ABI_VERSION_MINOR};                                 \
+#define BRICK_PLUGIN(NAME, VERSION, DESCRIPTION)                                                               \
+  static void brick_plugin_define_(::brick::PluginBuilder& plugin);                                            \
+  extern "C" BRICK_EXPORT const brick_abi_tag brick_plugin_abi = {BRICK_ABI_MAGIC, BRICK_ABI_VERSION_MAJOR,    \
+                                                                  BRICK_ABI_VERSION_MINOR};                    \
   extern "C" BRICK_EXPORT const brick_plugin* brick_plugin_entry(const brick_host_api* host, brick_ctx* ctx) { \
-    return ::brick::detail::plugin_entry(host, ctx, NAME, VERSION, DESCRIPTION, &brick_plugin_define_);   \
-  }                                                                                                       \
+    return ::brick::detail::plugin_entry(host, ctx, NAME, VERSION, DESCRIPTION, &brick_plugin_define_);        \
+  }                                                                                                            \
   static void brick_plugin_define_(::brick::PluginBuilder& plugin)

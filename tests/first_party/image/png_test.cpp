@@ -7,6 +7,7 @@
 #include <ATen/ops/tensor.h>
 #include <ATen/ops/zeros.h>
 #include <brick/sdk/error.h>
+#include <zlib.h>
 
 #include "image_test_support.h"
 #include "png_read.h"
@@ -95,8 +96,9 @@ TEST(Png, ReadsPackedGrayScaledTo8Bits) {
   gray.bit_depth = 1;
   gray.rows = {{0b10110000}};
   write_test_png(dir / "g1.png", gray);
-  EXPECT_TRUE(at::equal(image::read_png(dir / "g1.png"),
-                        rgb(1, 8, {255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})));
+  EXPECT_TRUE(
+      at::equal(image::read_png(dir / "g1.png"),
+                rgb(1, 8, {255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})));
   gray.width = 2;
   gray.bit_depth = 4;
   gray.rows = {{0xf1}};  // 15 -> 255, 1 -> 17
@@ -237,4 +239,31 @@ TEST(Png, WriteErrorsNameTheFile) {
     EXPECT_NE(std::string(e.what()).find("uint8"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(fs::exists(dir / "gray.png"));
+}
+
+// A decompression bomb: a small file whose header claims 20000 x 20000
+// pixels (1144 MiB as RGB). Refused from the header, before the 1.1 GiB are
+// allocated or any image data inflated (docs/building.md, "Bad input").
+TEST(Png, ADecompressionBombIsRefusedBeforeAllocating) {
+  TempDir dir;
+  std::string good = dir / "good.png";
+  image::write_png(good, random_rgb(8, 8, 3));
+  std::string bytes = read_bytes(good);
+  // The IHDR chunk follows the 8-byte signature: length (4), "IHDR" (4),
+  // width (4), height (4), ..., then the CRC of type and data.
+  ASSERT_EQ(bytes.substr(12, 4), "IHDR");
+  auto put_u32 = [&bytes](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
+  };
+  put_u32(16, 20000);
+  put_u32(20, 20000);
+  put_u32(29, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + 12), 17)));
+  std::string bomb = dir / "bomb.png";
+  write_bytes(bomb, bytes);
+  std::string error = read_error(bomb);
+  EXPECT_NE(error.find("cannot read PNG '" + bomb +
+                       "': the image is 20000x20000 pixels (1144 MiB as RGB), more than the 512 MiB an image may "
+                       "decode to"),
+            std::string::npos)
+      << error;
 }

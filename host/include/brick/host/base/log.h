@@ -28,7 +28,10 @@ struct LogRecord {
 using LogSink = std::function<void(const LogRecord&)>;
 
 // Replaces the sink; returns the previous one. The default sink writes
-// "[warning] brick: message" lines to stderr.
+// "[warning] brick: message" lines to stderr. The sink is called by one
+// thread at a time (so it needs no lock of its own, and lines never
+// interleave); once set_log_sink returns, the previous sink is not called
+// again.
 LogSink set_log_sink(LogSink sink);
 // Sends a message to the sink when its level is at least log_level().
 void log(LogLevel level, std::string_view source, std::string_view message);

@@ -6,6 +6,7 @@
 // which stays alive as long as any of them.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <vector>
 
@@ -14,6 +15,10 @@
 #include "brick/host/value/value.h"
 
 namespace brick::host {
+
+// The largest header read (the reference implementation's limit, 100 MB):
+// a longer header length is refused before anything is parsed.
+inline constexpr uint64_t kMaxSafetensorsHeaderBytes = 100'000'000;
 
 struct SafetensorsFile {
   Value::Dict tensors;   // name -> tensor, in the order of the header

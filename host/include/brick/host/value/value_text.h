@@ -28,7 +28,10 @@ namespace brick::host {
 // unknown types such as Tensor or Any) the text is JSON when it parses as
 // JSON, plain text otherwise. Throws Error(BRICK_ERR_INVALID_ARGUMENT)
 // naming `name` (when given), the expected type and the text when it fits
-// none of the alternatives, and for a malformed tensor literal.
+// none of the alternatives, and for a malformed tensor literal: one without
+// its closing parenthesis ("unterminated tensor literal"), one that is not
+// rectangular, or one of more than 2^20 elements (at most 32 levels deep, as
+// any JSON the host reads).
 Value parse_value_text(std::string_view text, std::string_view type_hint = {}, std::string_view name = {});
 
 // Splits NAME=VALUE; throws Error(BRICK_ERR_INVALID_ARGUMENT) for text
