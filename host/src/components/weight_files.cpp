@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "brick/host/base/error.h"
@@ -21,12 +21,31 @@ bool ends_with(const std::string& s, std::string_view tail) {
 }
 
 // "name.safetensors.index.json" -> nullopt variant; "name.safetensors.index.fp16.json" -> "fp16".
+// (Plain string work: <regex> trips GCC 12's maybe-uninitialized warning under ASan.)
 std::optional<std::optional<std::string>> index_variant(const std::string& name) {
-  static const std::regex pattern(R"(.+\.safetensors\.index(?:\.([^.]+))?\.json)");
-  std::smatch match;
-  if (!std::regex_match(name, match, pattern)) return std::nullopt;
-  if (match[1].matched) return std::optional<std::string>(match[1].str());
-  return std::optional<std::string>();
+  constexpr std::string_view marker = ".safetensors.index";
+  if (!ends_with(name, ".json")) return std::nullopt;
+  const size_t at = name.rfind(marker);
+  if (at == std::string::npos || at == 0) return std::nullopt;
+  std::string rest = name.substr(at + marker.size(), name.size() - 5 - at - marker.size());  // between marker and .json
+  if (rest.empty()) return std::optional<std::string>();
+  if (rest[0] != '.' || rest.size() == 1 || rest.find('.', 1) != std::string::npos) return std::nullopt;
+  return std::optional<std::string>(rest.substr(1));
+}
+
+// "-00001-of-00002" at the end of `stem` (a shard's number), or false.
+bool ends_with_shard_number(const std::string& stem, size_t* start) {
+  auto digits_before = [&](size_t end) {  // the first index of the digits ending at `end`
+    size_t i = end;
+    while (i > 0 && std::isdigit(static_cast<unsigned char>(stem[i - 1]))) --i;
+    return i;
+  };
+  const size_t total = digits_before(stem.size());
+  if (total == stem.size() || total < 4 || stem.compare(total - 4, 4, "-of-") != 0) return false;
+  const size_t index = digits_before(total - 4);
+  if (index == total - 4 || index == 0 || stem[index - 1] != '-') return false;
+  *start = index - 1;
+  return true;
 }
 
 std::string list_names(const std::vector<std::string>& names) {
@@ -80,9 +99,8 @@ WeightFiles read_index(const fs::path& folder, const fs::path& index) {
 std::optional<std::string> weight_file_variant(const std::string& file_name) {
   if (!ends_with(file_name, kSuffix)) return std::nullopt;
   std::string stem = file_name.substr(0, file_name.size() - kSuffix.size());
-  static const std::regex shard(R"((.*)-\d+-of-\d+)");
-  std::smatch match;
-  if (std::regex_match(stem, match, shard)) stem = match[1].str();
+  size_t shard_number = 0;
+  if (ends_with_shard_number(stem, &shard_number)) stem.resize(shard_number);
   const size_t dot = stem.rfind('.');
   if (dot == std::string::npos) return std::nullopt;
   return stem.substr(dot + 1);

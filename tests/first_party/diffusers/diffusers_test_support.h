@@ -13,6 +13,7 @@
 #include <random>
 #include <string>
 
+#include "../model_test_support.h"
 #include "brick/host/base/error.h"
 #include "brick/host/components/component_types.h"
 #include "brick/host/components/safetensors.h"
@@ -61,50 +62,15 @@ inline std::shared_ptr<Object> load(const std::string& type, const fs::path& fol
   return host().component_types()->load(spec, options);
 }
 
-inline Value call(const std::shared_ptr<Object>& object, const std::string& method, Value::Dict kwargs = {}) {
-  return object->call(method, Value::dict(std::move(kwargs)));
-}
-
-inline at::Tensor tensor(const Value& dict, const std::string& key) {
-  const Value* v = dict.find(key);
-  if (!v) throw std::runtime_error("no '" + key + "' in " + dict.repr());
-  return v->as_tensor();
-}
+using model_test::call;
+using model_test::copy_folder;
+using model_test::max_difference;
+using model_test::TempDir;
+using model_test::tensor;
 
 // The inputs and outputs real diffusers gave (fixtures/expected/<name>.safetensors).
 inline Value expected(const std::string& name) {
   return Value::dict(brick::host::read_safetensors(kFixtures / "expected" / (name + ".safetensors")).tensors);
-}
-
-inline double max_difference(const at::Tensor& a, const at::Tensor& b) {
-  if (a.sizes() != b.sizes()) return 1e300;
-  return (a.to(at::kCPU, at::kDouble) - b.to(at::kCPU, at::kDouble)).abs().max().item<double>();
-}
-
-// A fresh folder under the system temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("brick-diffusers-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& sub) const { return path_ / sub; }
-
- private:
-  fs::path path_;
-};
-
-inline void copy_folder(const fs::path& from, const fs::path& to) {
-  fs::create_directories(to);
-  for (const auto& entry : fs::directory_iterator(from)) fs::copy_file(entry.path(), to / entry.path().filename());
 }
 
 }  // namespace diffusers_test
