@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <boost/json/src.hpp>
+#include <boost/json.hpp>  // compiled once, in libbrick
 #include <map>
 #include <memory>
 #include <thread>

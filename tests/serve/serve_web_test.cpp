@@ -5,7 +5,7 @@
 // Skipped when Chromium is not installed.
 #include <gtest/gtest.h>
 
-#include <boost/json/src.hpp>
+#include <boost/json.hpp>  // compiled once, in libbrick
 #include <filesystem>
 #include <fstream>
 
