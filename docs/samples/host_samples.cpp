@@ -74,7 +74,7 @@ brick::host::LoadReport load_from_pretrained(const brick::host::Host& host,
   options.components_manager = manager;              // optional, shared
   options.collection = "sdxl";
   ModularPipeline pipe = ModularPipeline::from_pretrained(repo, std::move(blocks), options);
-  LoadReport report = pipe.load_components();  // all from_pretrained with a path, not yet loaded
+  LoadReport report = pipe.load_components();  // every from_pretrained one with a path that is still None
   for (auto& [name, reason] : report.failed) std::cerr << name << ": " << reason << "\n";
   // [/sample:from_pretrained]
   return report;
