@@ -9,6 +9,7 @@
 #include "brick/host/base/log.h"
 #include "brick/host/base/names.h"
 #include "brick/host/base/progress_bar.h"
+#include "brick/host/pipeline/assignments.h"
 #include "brick/host/pipeline/modular_pipeline.h"
 #include "brick/host/pipeline/target.h"
 #include "brick/host/plugin/call_guards.h"
@@ -22,20 +23,6 @@ namespace {
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-std::string listed(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out.empty() ? "none" : out;
-}
-
-// "unknown input 'promt' (did you mean 'prompt'?)".
-std::string unknown(const char* what, const std::string& name, const std::vector<std::string>& known) {
-  std::string message = std::string("unknown ") + what + " '" + name + "'";
-  if (std::optional<std::string> close = host::closest_name(name, known))
-    message += " (did you mean '" + *close + "'?)";
-  return message;
 }
 
 brick_device device_of(const std::string& text) {
@@ -114,43 +101,18 @@ int run_command(const RunArguments& options) {
   // NAME=VALUE: a component's name swaps its type; an input's text is read
   // by the type the input declares; any other name is a mistake.
   std::vector<std::string> components = pipe.component_names();
-  std::vector<host::InputParam> declared = pipe.blocks()->inputs();
-  std::vector<std::string> input_names;
-  for (const host::InputParam& input : declared) {
-    if (input.name) input_names.push_back(*input.name);
-    if (!input.kwargs_type.empty()) input_names.push_back(input.kwargs_type);
-  }
+  std::vector<std::string> input_names = host::assignable_inputs(pipe);
   host::Kwargs given;
-  for (const std::string& assignment : options.assignments) {
-    std::pair<std::string, std::string> parts;
-    try {
-      parts = host::split_assignment(assignment);
-    } catch (const host::Error& e) {
-      throw UsageError(e.what());
-    }
-    auto& [name, text] = parts;
-    if (contains(components, name)) {
-      pipe.set_component_type(name, text);
-      continue;
-    }
-    std::string type_hint;
-    for (const host::InputParam& input : declared) {
-      if (input.name == name) type_hint = input.type_hint;
-    }
-    if (!contains(input_names, name)) {
-      std::vector<std::string> known = input_names;
-      known.insert(known.end(), components.begin(), components.end());
-      if (!options.allow_unknown) {
-        throw UsageError(unknown("input", name, known) + " for " + options.target +
-                         "; its inputs: " + listed(input_names) + "; its components: " + listed(components) +
-                         " (--allow-unknown passes it anyway)");
-      }
-    }
-    try {
-      given.emplace_back(name, host::parse_value_text(text, type_hint, name));
-    } catch (const host::Error& e) {
-      throw UsageError(e.what());
-    }
+  try {
+    host::AssignmentOptions assignment_options;
+    assignment_options.allow_unknown = options.allow_unknown;
+    assignment_options.what_for = options.target;
+    given = host::apply_assignments(pipe, options.assignments, assignment_options);
+  } catch (const host::Error& e) {
+    if (e.status() != BRICK_ERR_INVALID_ARGUMENT) throw;
+    std::string message = e.what();
+    if (message.rfind("unknown input", 0) == 0) message += " (--allow-unknown passes it anyway)";
+    throw UsageError(message);
   }
   if (!options.output_file.empty()) {
     if (!contains(input_names, "output")) {
@@ -172,7 +134,7 @@ int run_command(const RunArguments& options) {
       throw UsageError(std::string("--component: ") + e.what());
     }
     if (!contains(components, parts.first))
-      throw UsageError("--component: " + unknown("component", parts.first, components));
+      throw UsageError("--component: " + host::unknown_name_message("component", parts.first, components));
     if (config.kind() != host::Value::Kind::Dict) {
       throw UsageError("--component " + parts.first + ": expected a JSON object of config keys, got " +
                        config.kind_name());

@@ -9,6 +9,7 @@
 #include "brick/batch/sha256.h"
 #include "brick/host/base/error.h"
 #include "brick/host/base/names.h"
+#include "brick/host/pipeline/assignments.h"
 #include "brick/host/pipeline/target.h"
 #include "brick/host/value/value_text.h"
 
@@ -53,10 +54,7 @@ JobRunner::JobRunner(const RunnerOptions& options) : state_(std::make_unique<Sta
   s.pipe->load_components();
 
   std::vector<host::InputParam> declared = s.pipe->blocks()->inputs();
-  for (const host::InputParam& input : declared) {
-    if (input.name) s.input_names.push_back(*input.name);
-    if (!input.kwargs_type.empty()) s.input_names.push_back(input.kwargs_type);
-  }
+  s.input_names = host::assignable_inputs(*s.pipe);
   if (!contains(s.input_names, "output")) {
     throw UsageError(options.pipeline +
                      " declares no 'output' input: brick batch keeps the files a job writes, named after its id");
@@ -76,35 +74,17 @@ JobRunner::JobRunner(const RunnerOptions& options) : state_(std::make_unique<Sta
     }
   }
 
-  std::vector<std::string> components = s.pipe->component_names();
   for (const std::string& assignment : options.defaults) {
-    std::pair<std::string, std::string> parts;
-    try {
-      parts = host::split_assignment(assignment);
-    } catch (const host::Error& e) {
-      throw UsageError(e.what());
-    }
-    auto& [name, text] = parts;
-    if (contains(components, name)) {
-      s.pipe->set_component_type(name, text);
-      continue;
-    }
-    if (name == "output") throw UsageError("output: brick batch names each job's files after its id in --out");
-    if (!contains(s.input_names, name)) {
-      std::string message = "unknown input '" + name + "'";
-      if (std::optional<std::string> close = host::closest_name(name, s.input_names))
-        message += " (did you mean '" + *close + "'?)";
-      throw UsageError(message + " for " + options.pipeline);
-    }
-    std::string type_hint;
-    for (const host::InputParam& input : declared) {
-      if (input.name == name) type_hint = input.type_hint;
-    }
-    try {
-      s.defaults.emplace_back(name, host::parse_value_text(text, type_hint, name));
-    } catch (const host::Error& e) {
-      throw UsageError(e.what());
-    }
+    if (assignment.rfind("output=", 0) == 0)
+      throw UsageError("output: brick batch names each job's files after its id in --out");
+  }
+  host::AssignmentOptions assignment_options;
+  assignment_options.what_for = options.pipeline;
+  try {
+    s.defaults = host::apply_assignments(*s.pipe, options.defaults, assignment_options);
+  } catch (const host::Error& e) {
+    if (e.status() == BRICK_ERR_INVALID_ARGUMENT) throw UsageError(e.what());
+    throw;
   }
 }
 

@@ -105,10 +105,7 @@ std::vector<JobLineError> check_job_inputs(const std::vector<Job>& jobs, const s
   for (const Job& job : jobs) {
     for (const auto& [name, value] : job.inputs) {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-      std::string message = "unknown input '" + name + "'";
-      if (std::optional<std::string> close = host::closest_name(name, known))
-        message += " (did you mean '" + *close + "'?)";
-      errors.push_back({job.line, message});
+      errors.push_back({job.line, host::unknown_name_message("input", name, known)});
     }
   }
   return errors;

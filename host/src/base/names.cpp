@@ -46,4 +46,10 @@ std::optional<std::string> closest_name(std::string_view name, const std::vector
   return best;
 }
 
+std::string unknown_name_message(std::string_view what, std::string_view name, const std::vector<std::string>& known) {
+  std::string message = "unknown " + std::string(what) + " '" + std::string(name) + "'";
+  if (std::optional<std::string> close = closest_name(name, known)) message += " (did you mean '" + *close + "'?)";
+  return message;
+}
+
 }  // namespace brick::host

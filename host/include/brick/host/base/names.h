@@ -25,4 +25,8 @@ std::optional<QualifiedName> split_qualified_name(std::string_view qualified_nam
 // name's length (at least 1); nullopt otherwise. For "did you mean ...?".
 std::optional<std::string> closest_name(std::string_view name, const std::vector<std::string>& candidates);
 
+// "unknown input 'promt' (did you mean 'prompt'?)": `what` and `name`, and
+// the closest of `known` when one is close enough.
+std::string unknown_name_message(std::string_view what, std::string_view name, const std::vector<std::string>& known);
+
 }  // namespace brick::host
