@@ -10,7 +10,8 @@
  *   BROKEN_NO_ENTRY   exports no entry point
  *   BROKEN_UNRESOLVED calls a function defined nowhere (RTLD_NOW refuses it)
  * Blocks: First and Second write ANSWER to "first" and "second" (a run that
- * mixed generations would show two answers); Repeat is a loop wrapper that
+ * mixed generations would show two answers; First adds its constructor
+ * argument "offset", so a rebuilt block shows whether it kept it); Repeat is a loop wrapper that
  * runs Accumulate (total += ANSWER) num_steps times; Probe reads the
  * "weights" component (a Weights: a list of floats with state_dict /
  * load_state_dict, as a model's weights) and writes its sum and answer. */
@@ -44,20 +45,25 @@ __attribute__((constructor)) static void on_load(void) {
 
 /* ---- First, Second: leaves writing ANSWER --------------------------------- */
 
-static brick_status write_answer(brick_ctx* ctx, const char* name) {
+/* Every instance: the ABI block and its constructor argument. */
+typedef struct instance {
+  brick_block base; /* first: the host holds a brick_block* */
+  int64_t offset;
+} instance;
+
+static brick_status write_answer(brick_ctx* ctx, const char* name, int64_t offset) {
   brick_block_state* bs = NULL;
   brick_status status = host->get_block_state(ctx, &bs);
   if (status != BRICK_OK) return status;
-  status = host->block_state_set(bs, name, host->value_new_int(ANSWER));
+  status = host->block_state_set(bs, name, host->value_new_int(ANSWER + offset));
   return status == BRICK_OK ? host->set_block_state(ctx, bs) : status;
 }
 static brick_status first_call(brick_block* self, brick_ctx* ctx) {
-  (void)self;
-  return write_answer(ctx, "first");
+  return write_answer(ctx, "first", ((instance*)self)->offset);
 }
 static brick_status second_call(brick_block* self, brick_ctx* ctx) {
   (void)self;
-  return write_answer(ctx, "second");
+  return write_answer(ctx, "second", 0);
 }
 
 static const brick_output_param first_out = {sizeof(brick_output_param), "first", "int", "ANSWER", NULL, NULL};
@@ -296,16 +302,20 @@ static const brick_block_decl probe_decl = {.struct_size = sizeof(brick_block_de
 static void block_destroy(brick_block* self) { free(self); }
 static brick_status block_clone(const brick_block* self, brick_ctx* ctx, brick_block** out) {
   (void)ctx;
-  brick_block* copy = malloc(sizeof *copy);
+  instance* copy = malloc(sizeof *copy);
   if (!copy) return BRICK_ERR_OUT_OF_MEMORY;
-  *copy = *self;
-  *out = copy;
+  *copy = *(const instance*)self;
+  *out = &copy->base;
   return BRICK_OK;
 }
 static brick_status make_block(const brick_block_decl* decl, brick_status (*call)(brick_block*, brick_ctx*),
-                               brick_status (*loop_call)(brick_block*, brick_ctx*), brick_block** out) {
-  brick_block* block = calloc(1, sizeof *block);
-  if (!block) return BRICK_ERR_OUT_OF_MEMORY;
+                               brick_status (*loop_call)(brick_block*, brick_ctx*), brick_value config,
+                               brick_block** out) {
+  instance* made = calloc(1, sizeof *made);
+  if (!made) return BRICK_ERR_OUT_OF_MEMORY;
+  brick_value offset = config ? host->value_dict_get(config, "offset") : NULL;
+  if (offset) host->value_to_int(offset, &made->offset);
+  brick_block* block = &made->base;
   block->struct_size = sizeof *block;
   block->decl = decl;
   block->call = call;
@@ -320,8 +330,7 @@ static brick_status make_block(const brick_block_decl* decl, brick_status (*call
                          brick_block** out) {                                                     \
     (void)cls;                                                                                    \
     (void)ctx;                                                                                    \
-    (void)config;                                                                                 \
-    return make_block(&decl, call, loop_call, out);                                               \
+    return make_block(&decl, call, loop_call, config, out);                                       \
   }
 CREATE(first_create, first_decl, first_call, NULL)
 CREATE(second_create, second_decl, second_call, NULL)

@@ -17,12 +17,24 @@ namespace brick::host {
 // The listener lives apart from the Host: an old generation may be
 // released (on the reaper thread) after its Host is gone.
 struct Host::Listener {
-  std::mutex mutex;
+  // Held while a callback runs, so that ~Host waits for one in flight and
+  // none starts after it (recursive: a callback may reload).
+  std::recursive_mutex mutex;
   ReloadListener callback;
+  void deliver(const ReloadEvent& event) {
+    std::lock_guard lock(mutex);
+    if (callback) callback(event);
+  }
 };
 
 Host::Host() : listener_(std::make_shared<Listener>()) {}
-Host::~Host() = default;
+
+// Events stop here: generations released after this (by pipelines that
+// outlived their host, or the reaper) are only logged.
+Host::~Host() {
+  std::lock_guard lock(listener_->mutex);
+  listener_->callback = nullptr;
+}
 
 const char* ReloadEvent::kind_name(Kind kind) {
   switch (kind) {
@@ -68,12 +80,7 @@ void Host::set_reload_listener(ReloadListener listener) {
 
 ReloadEvent Host::emit(ReloadEvent event) const {
   log(event.kind == ReloadEvent::Kind::Refused ? LogLevel::Warning : LogLevel::Info, "brick", event.message());
-  ReloadListener callback;
-  {
-    std::lock_guard lock(listener_->mutex);
-    callback = listener_->callback;
-  }
-  if (callback) callback(event);
+  listener_->deliver(event);
   return event;
 }
 
@@ -93,12 +100,7 @@ void Host::watch_release(Plugin& plugin) const {
     event.generation = release.generation;
     event.content_hash = release.content_hash;
     if (!release.unloaded) event.reason = release.detail;
-    ReloadListener callback;
-    {
-      std::lock_guard lock(listener->mutex);
-      callback = listener->callback;
-    }
-    if (callback) callback(event);
+    listener->deliver(event);
   });
 }
 

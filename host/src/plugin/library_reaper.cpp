@@ -1,6 +1,8 @@
 #include "library_reaper.h"
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <thread>
 
@@ -43,8 +45,13 @@ struct Reaper {
   }
 };
 
+std::atomic<bool> g_exiting{false};
+
 Reaper& reaper() {
-  static Reaper* instance = new Reaper();
+  static Reaper* instance = [] {
+    std::atexit([] { g_exiting = true; });
+    return new Reaper();
+  }();
   return *instance;
 }
 
@@ -68,6 +75,11 @@ void wait_for_reaper() {
   std::unique_lock lock(r.mutex);
   if (r.started && std::this_thread::get_id() == r.thread) return;  // a job's listener: it cannot wait for itself
   r.idle.wait(lock, [&] { return r.jobs.empty() && !r.busy; });
+}
+
+bool process_exiting() {
+  (void)reaper();  // registers the atexit hook on first use
+  return g_exiting.load();
 }
 
 std::recursive_mutex& library_mutex() {

@@ -21,4 +21,8 @@ void wait_for_reaper();
 // being reaped sees either the whole unload or none of it.
 std::recursive_mutex& library_mutex();
 
+// True once exit() has begun (after the reaper's first use): generations
+// released by static destructors are then kept mapped instead of reaped.
+bool process_exiting();
+
 }  // namespace brick::host::detail

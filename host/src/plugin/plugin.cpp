@@ -118,6 +118,13 @@ std::filesystem::path write_private_copy(const std::filesystem::path& source, co
   std::filesystem::path dir = private_copy_dir();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
+  if (ec || access(dir.c_str(), W_OK) != 0) {
+    // A read-only cache (a service account, a sandbox): the temporary
+    // folder, in a folder of this user's own.
+    dir = std::filesystem::temp_directory_path() / ("brick-generations-" + std::to_string(getuid()));
+    std::filesystem::create_directory(dir, ec);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  }
   std::call_once(pruned, [&] { remove_stale_copies(dir); });
   std::filesystem::path target = dir / (hash_hex + "-" + std::to_string(getpid()) + ".so");
   static std::atomic<uint64_t> counter{0};
@@ -229,6 +236,14 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path, uint64_t
     bytes = std::move(text).str();
   }
   const uint64_t hash = registry::content_hash(bytes);
+  // A previous generation of the same bytes may be on its way out: let it go
+  // first, so this load maps a fresh library or shares a live one, never one
+  // half unloaded. Then everything from writing the private copy to counting
+  // the library's users happens under the one library mutex
+  // (library_reaper.h): two loads of the same bytes never share, or unlink,
+  // each other's copy.
+  detail::wait_for_reaper();
+  std::lock_guard<std::recursive_mutex> library_lock(detail::library_mutex());
   const std::filesystem::path copy = write_private_copy(path, bytes, hex_of(hash));
   bytes.clear();
   bytes.shrink_to_fit();
@@ -257,13 +272,6 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path, uint64_t
   // What the file says about unloading it: a file with a trap is opened
   // resident from the start.
   const std::string blocker = registry::unload_blocker(registry::read_unload_facts(copy));
-
-  // A previous generation of the same bytes may be on its way out: let it go
-  // first, so this load maps a fresh library or shares a live one, never one
-  // half unloaded. Then open, call the entry point and count the library's
-  // users under the one library mutex (library_reaper.h).
-  detail::wait_for_reaper();
-  std::lock_guard<std::recursive_mutex> library_lock(detail::library_mutex());
 
   // 2. Open it. RTLD_NOW reports unresolved symbols now rather than mid-run.
   std::shared_ptr<Plugin> plugin(new Plugin());
@@ -434,8 +442,9 @@ void Plugin::retain_descriptor(const brick_plugin* descriptor) {
 
 Plugin::~Plugin() {
   if (!descriptor_) return;
-  if (!unloadable()) {
-    // Resident: shut down here, as every plugin was before hot reload.
+  if (!unloadable() || detail::process_exiting()) {
+    // Resident (or the process is exiting, when nothing is worth
+    // unmapping): shut down here, as every plugin was before hot reload.
     {
       std::lock_guard lock(detail::library_mutex());
       if (!release_descriptor(descriptor_)) return;
@@ -460,10 +469,12 @@ Plugin::~Plugin() {
                                        content_hash_, loaded_path_.string(), generation_, release_listener_});
   detail::reap([job] {
     PluginRelease release{job->name, job->version, job->generation, job->hash, false, {}};
+    bool shared = false;  // another generation of the same bytes keeps the library: expected
     {
       std::lock_guard lock(detail::library_mutex());
       if (!release_descriptor(job->descriptor)) {
-        job->library.reset();  // another generation of the same bytes keeps the library
+        job->library.reset();
+        shared = true;
         release.detail = "the library stays: another generation of the same file uses it";
       } else {
         call_shutdown(job->descriptor, nullptr, job->name);
@@ -477,7 +488,7 @@ Plugin::~Plugin() {
         release.detail = release.unloaded ? "unloaded" : "dlclose left it mapped (a library it loaded pins it)";
       }
     }
-    log(release.unloaded ? LogLevel::Info : LogLevel::Warning, "brick",
+    log(release.unloaded || shared ? LogLevel::Info : LogLevel::Warning, "brick",
         "plugin '" + release.name + "' " + release.version + " (generation " + std::to_string(release.generation) +
             "): " + release.detail);
     if (job->listener) job->listener(release);

@@ -156,8 +156,9 @@ class Plugin : public std::enable_shared_from_this<Plugin> {
 };
 
 // Where generations' private copies are written: $BRICK_GENERATIONS_DIR, else
-// $XDG_CACHE_HOME/brick/generations (~/.cache/brick/generations), else the
-// temporary folder's brick-generations. Files are named
+// $XDG_CACHE_HOME/brick/generations (~/.cache/brick/generations), else (or
+// when that is not writable) the temporary folder's brick-generations-<uid>.
+// Files are named
 // <content hash>-<pid>.so and unlinked once opened; a crashed process's
 // leftovers are removed by the next load in that folder.
 std::filesystem::path private_copy_dir();
