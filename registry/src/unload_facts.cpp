@@ -52,6 +52,19 @@ UnloadFacts read_unload_facts(const std::filesystem::path& path) {
     out.assign(sections[index].sh_size + 1, '\0');
     return read_at(in, size, sections[index].sh_offset, out.data(), sections[index].sh_size);
   };
+  // CUDA kernels, whatever runtime registers them (a static cudart imports
+  // nothing): the fatbinary sections nvcc emits.
+  std::vector<char> section_names;
+  if (strings(header.e_shstrndx, section_names)) {
+    for (const Elf64_Shdr& section : sections) {
+      if (section.sh_name >= section_names.size()) continue;
+      std::string_view name(&section_names[section.sh_name]);
+      if (name == ".nv_fatbin" || name == ".nvFatBinSegment") {
+        facts.cuda_runtime = true;
+        facts.cuda_detail = "CUDA kernels in " + std::string(name);
+      }
+    }
+  }
   for (const Elf64_Shdr& section : sections) {
     std::vector<char> names;
     if (section.sh_type == SHT_DYNSYM && section.sh_entsize == sizeof(Elf64_Sym)) {

@@ -236,7 +236,9 @@ void ModularPipeline::follow_reload(uint64_t epoch) {
       blocks_ = std::shared_ptr<ModularPipelineBlocks>(std::move(rebuilt));
     }
     options_.component_types = std::move(types);
-    for (auto& [name, object] : migrated) components_.set(name, Value(std::move(object)));
+    // Through register_component: a ComponentsManager swaps the old object
+    // for the new one too.
+    for (auto& [name, object] : migrated) register_component(name, Value(std::move(object)));
     reload_epoch_ = epoch;
     return;
   }
