@@ -8,6 +8,7 @@
 #include "brick/host/base/error.h"
 #include "brick/host/loader/registry.h"
 #include "brick/host/value/json.h"
+#include "brick/registry/unload_facts.h"
 #include "commands.h"
 
 namespace brick::cli {
@@ -35,6 +36,18 @@ std::string block_doc(const host::Host& host, const std::string& qualified_name)
   }
 }
 
+// Whether a hot reload may dlclose an old generation of it (docs/hot-reload.md),
+// and why not: from the loaded plugin, else from its file alone.
+std::string unloadable_text(const registry::PluginRecord& p, const host::Host& host) {
+  if (std::shared_ptr<host::Plugin> plugin = host.find_plugin(p.name)) {
+    return plugin->unloadable() ? "yes (an old generation is dlclose'd after a hot reload)"
+                                : "no, stays resident: " + plugin->resident_reason();
+  }
+  std::string blocker = registry::unload_blocker(registry::read_unload_facts(p.path));
+  if (!blocker.empty()) return "no, stays resident: " + blocker;
+  return "if it declares itself unloadable (known once loaded)";
+}
+
 void print_plugin(const registry::PluginRecord& p, const host::Host& host) {
   std::cout << "Plugin " << p.name << " " << p.version << "\n"
             << "  file:        " << p.path.string() << "\n"
@@ -43,6 +56,7 @@ void print_plugin(const registry::PluginRecord& p, const host::Host& host) {
             << "\n";
   if (!p.description.empty()) std::cout << "  description: " << p.description << "\n";
   if (!p.hash.empty()) std::cout << "  hash:        " << p.hash << "\n";
+  std::cout << "  unloadable:  " << unloadable_text(p, host) << "\n";
   std::vector<std::pair<std::string, std::string>> types = host::component_types_of(p);
   std::cout << "  blocks:      " << p.blocks.size() << "\n";
   if (!types.empty()) {

@@ -18,6 +18,7 @@
 #include "set_timesteps_step.h"
 
 BRICK_PLUGIN("core", "0.1.0", "Schedulers, classifier-free guidance and the generic denoising blocks") {
+  plugin.unloadable();  // no thread_local, torch operators or CUDA kernels (docs/hot-reload.md)
   plugin.add_component<core::EulerDiscreteScheduler>("EulerDiscreteScheduler",
                                                      "Euler scheduler (diffusers' EulerDiscreteScheduler)");
   plugin.add_component<core::DDIMScheduler>("DDIMScheduler", "DDIM scheduler, eta = 0 (diffusers' DDIMScheduler)");

@@ -6,5 +6,6 @@
 #include "latents_to_image.h"
 
 BRICK_PLUGIN("cuda", "0.1.0", "CUDA kernels: latents to uint8 images on the latents' device") {
-  plugin.add<brick_cuda::LatentsToImage>("LatentsToImage", "latents in [-1, 1] -> uint8 NHWC images (CUDA kernel or CPU)");
+  plugin.add<brick_cuda::LatentsToImage>("LatentsToImage",
+                                         "latents in [-1, 1] -> uint8 NHWC images (CUDA kernel or CPU)");
 }

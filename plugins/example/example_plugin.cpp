@@ -7,6 +7,11 @@
 #include "update.h"
 
 BRICK_PLUGIN("example", "0.2.0", "Example blocks: an affine transform, seeded random latents, a loop") {
+  // [sample:unloadable]
+  // No thread_local, no torch operators, no CUDA kernels, nothing that
+  // outlives shutdown: after a hot reload the old build may be dlclose'd.
+  plugin.unloadable();
+  // [/sample:unloadable]
   plugin.add<example::Affine>("Affine", "y = scale * x + shift");
   plugin.add<example::RandomLatents>("RandomLatents", "seeded Gaussian latents");
   plugin.add<example::Update>("Update", "latents = scale * latents + shift (also inside loops)");

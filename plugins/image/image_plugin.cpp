@@ -8,6 +8,7 @@
 #include "vae_encoder.h"
 
 BRICK_PLUGIN("image", "0.1.0", "Images: PNG reading and writing (libpng), the vae encoder and image-to-image latents") {
+  plugin.unloadable();  // no thread_local, torch operators or CUDA kernels (docs/hot-reload.md)
   plugin.add<image::VaeEncoderStep>("VaeEncoderStep", "image (PNG path or tensor) -> image_latents via vae.encode");
   plugin.add<image::Img2ImgPrepareLatentsStep>("Img2ImgPrepareLatentsStep",
                                                "image_latents noised to latent_timestep by the scheduler");

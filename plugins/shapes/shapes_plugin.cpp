@@ -10,7 +10,9 @@
 #include "shapes_text_encoder.h"
 #include "text_encoder_step.h"
 
-BRICK_PLUGIN("shapes", "0.1.0", "A closed-form text-to-image model of coloured shapes: denoiser, text encoder, pixel codec") {
+BRICK_PLUGIN("shapes", "0.1.0",
+             "A closed-form text-to-image model of coloured shapes: denoiser, text encoder, pixel codec") {
+  plugin.unloadable();  // no thread_local, torch operators or CUDA kernels (docs/hot-reload.md)
   plugin.add<shapes::TextEncoderStep>("TextEncoderStep", "prompt and negative prompt to multi-hot conditions");
   plugin.add_component<shapes::ShapesDenoiser>(
       "ShapesDenoiser", "the exact posterior-mean denoiser of a generated shapes dataset (the unet)");

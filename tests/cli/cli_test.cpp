@@ -39,7 +39,7 @@ TEST(Cli, EverySubcommandHasHelp) {
     EXPECT_TRUE(contains(r.output, "Usage:")) << r.output;
   }
   EXPECT_TRUE(contains(brick("run --help").output, "NAME=VALUE"));
-  EXPECT_TRUE(contains(brick("--version").output, "brick 0.1.0 (ABI 1.2)"));
+  EXPECT_TRUE(contains(brick("--version").output, "brick 0.1.0 (ABI 1.3)"));
 }
 
 TEST(Cli, UsageErrorsExitWithTwo) {

@@ -28,6 +28,7 @@
 #include "brick/host/components/components_manager.h"
 #include "brick/host/components/model_search_path.h"
 #include "brick/host/loader/host.h"
+#include "brick/host/loader/hot_reloader.h"
 #include "brick/host/loader/plugin_search.h"
 #include "brick/host/loader/plugin_watcher.h"
 #include "brick/host/params/params.h"

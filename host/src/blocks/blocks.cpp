@@ -74,4 +74,10 @@ void ModularPipelineBlocks::set_block_state(PipelineState& state, const BlockSta
   host::set_block_state(leaf_interface(), state, block_state);
 }
 
+BlockPtr ModularPipelineBlocks::reloaded(const BlockFactory& factory) const {
+  BlockPtr copy = clone();
+  for (const SubBlocks::Entry& entry : sub_blocks_) copy->sub_blocks().set(entry.name, entry.block->reloaded(factory));
+  return copy;
+}
+
 }  // namespace brick::host

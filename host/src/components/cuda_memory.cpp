@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "brick/host/components/components_manager.h"
+#include "cuda_sync.h"
 
 #ifdef BRICK_TORCH_CUDA
 #include <c10/cuda/CUDAFunctions.h>
@@ -27,5 +28,19 @@ std::optional<int64_t> cuda_free_memory(int device_index) {
   return std::nullopt;
 #endif
 }
+
+namespace detail {
+
+void synchronize_cuda_devices() {
+#ifdef BRICK_TORCH_CUDA
+  const int count = static_cast<int>(c10::cuda::device_count());
+  for (int device = 0; device < count; ++device) {
+    c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(device));
+    (void)cudaDeviceSynchronize();  // an error here belongs to the work, not to the unload
+  }
+#endif
+}
+
+}  // namespace detail
 
 }  // namespace brick::host

@@ -10,8 +10,99 @@
 #include "brick/registry/search_path.h"
 
 #include <algorithm>
+#include <fstream>
 
 namespace brick::host {
+
+// The listener lives apart from the Host: an old generation may be
+// released (on the reaper thread) after its Host is gone.
+struct Host::Listener {
+  // Held while a callback runs, so that ~Host waits for one in flight and
+  // none starts after it (recursive: a callback may reload).
+  std::recursive_mutex mutex;
+  ReloadListener callback;
+  void deliver(const ReloadEvent& event) {
+    std::lock_guard lock(mutex);
+    if (callback) callback(event);
+  }
+};
+
+Host::Host() : listener_(std::make_shared<Listener>()) {}
+
+// Events stop here: generations released after this (by pipelines that
+// outlived their host, or the reaper) are only logged.
+Host::~Host() {
+  std::lock_guard lock(listener_->mutex);
+  listener_->callback = nullptr;
+}
+
+const char* ReloadEvent::kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::Loaded:
+      return "loaded";
+    case Kind::Unchanged:
+      return "unchanged";
+    case Kind::Refused:
+      return "refused";
+    case Kind::Unloaded:
+      return "unloaded";
+    case Kind::Kept:
+      return "kept";
+  }
+  return "unknown";
+}
+
+std::string ReloadEvent::message() const {
+  std::string who = plugin.empty() ? file.string() : "plugin '" + plugin + "'";
+  if (!version.empty()) who += " " + version;
+  std::string generation_text = generation ? " (generation " + std::to_string(generation) +
+                                                 (content_hash.empty() ? "" : ", " + content_hash) + ")"
+                                           : std::string();
+  switch (kind) {
+    case Kind::Loaded:
+      return "loaded " + who + generation_text + " from " + file.string();
+    case Kind::Unchanged:
+      return who + generation_text + ": " + file.string() + " is unchanged";
+    case Kind::Refused:
+      return "refused the new build of " + who + " from " + file.string() + ": " + reason;
+    case Kind::Unloaded:
+      return "unloaded " + who + generation_text;
+    case Kind::Kept:
+      return "released " + who + generation_text + ", kept resident: " + reason;
+  }
+  return reason;
+}
+
+void Host::set_reload_listener(ReloadListener listener) {
+  std::lock_guard lock(listener_->mutex);
+  listener_->callback = std::move(listener);
+}
+
+ReloadEvent Host::emit(ReloadEvent event) const {
+  log(event.kind == ReloadEvent::Kind::Refused ? LogLevel::Warning : LogLevel::Info, "brick", event.message());
+  listener_->deliver(event);
+  return event;
+}
+
+// Old generations report their release to the host's listener, if it is
+// still there (the reaper already logged it).
+void Host::watch_release(Plugin& plugin) const {
+  std::weak_ptr<Listener> weak = listener_;
+  std::filesystem::path file = plugin.path();
+  plugin.set_release_listener([weak, file](const PluginRelease& release) {
+    auto listener = weak.lock();
+    if (!listener) return;
+    ReloadEvent event;
+    event.kind = release.unloaded ? ReloadEvent::Kind::Unloaded : ReloadEvent::Kind::Kept;
+    event.plugin = release.name;
+    event.file = file;
+    event.version = release.version;
+    event.generation = release.generation;
+    event.content_hash = release.content_hash;
+    if (!release.unloaded) event.reason = release.detail;
+    listener->deliver(event);
+  });
+}
 
 std::shared_ptr<Plugin> Host::load_plugin(const std::filesystem::path& path) {
   std::error_code ec;
@@ -36,7 +127,8 @@ std::shared_ptr<Plugin> Host::load_plugin(const std::filesystem::path& path) {
   }
   if (locked && !known_name.empty()) check_lock(canonical, known_name);
   std::shared_ptr<Plugin> plugin = Plugin::load(canonical);
-  if (locked && known_name != plugin->name()) check_lock(canonical, plugin->name());
+  if (locked) check_lock_hash(canonical, plugin->name(), plugin->content_hash());
+  watch_release(*plugin);
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& other : plugins_) {
     if (other->path() == canonical) return other;  // another thread loaded it meanwhile
@@ -153,6 +245,10 @@ void Host::check_lock(const std::filesystem::path& file, const std::string& name
   } catch (const registry::RegistryError& e) {
     throw PluginLoadError(BRICK_ERR_BAD_PLUGIN, file.string(), e.what());
   }
+  check_lock_hash(file, name, hash);
+}
+
+void Host::check_lock_hash(const std::filesystem::path& file, const std::string& name, const std::string& hash) const {
   std::string refusal;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -269,6 +365,158 @@ std::shared_ptr<const ComponentTypes> Host::component_types() const {
     }
   }
   return types;
+}
+
+// ---- hot reload --------------------------------------------------------
+
+ReloadEvent Host::reload(std::string_view name, const ReloadOptions& options) {
+  std::shared_ptr<Plugin> current = find_plugin(name);
+  if (!current) {
+    if (const registry::PluginRecord* record = known_plugin(name)) return reload_file(record->path, options);
+    ReloadEvent event;
+    event.plugin = std::string(name);
+    event.reason = "no plugin named '" + std::string(name) + "' is loaded";
+    return emit(std::move(event));
+  }
+  return reload_plugin(current, options);
+}
+
+ReloadEvent Host::reload_file(const std::filesystem::path& file, const ReloadOptions& options) {
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(file, ec);
+  if (ec) canonical = file;
+  std::shared_ptr<Plugin> current;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& plugin : plugins_) {
+      if (plugin->path() == canonical) current = plugin;
+    }
+  }
+  if (current) return reload_plugin(current, options);
+  // A file no plugin came from: a new plugin.
+  ReloadEvent event;
+  event.file = canonical;
+  std::lock_guard reloading(reload_mutex_);
+  if (options.validate_in_child) {
+    std::vector<registry::ScanOutcome> outcome = registry::scan_plugins({canonical}, options.scan);
+    if (outcome.empty() || outcome.front().record.bad) {
+      event.reason = outcome.empty() ? "the scanner gave no answer" : outcome.front().record.reason;
+      return emit(std::move(event));
+    }
+  }
+  try {
+    std::shared_ptr<Plugin> plugin = load_plugin(canonical);
+    event.kind = ReloadEvent::Kind::Loaded;
+    event.plugin = plugin->name();
+    event.version = plugin->version();
+    event.generation = plugin->generation();
+    event.content_hash = plugin->content_hash();
+    epoch_.fetch_add(1, std::memory_order_acq_rel);
+  } catch (const PluginLoadError& e) {
+    event.reason = e.what();
+  }
+  return emit(std::move(event));
+}
+
+ReloadEvent Host::reload_plugin(const std::shared_ptr<Plugin>& current, const ReloadOptions& options) {
+  std::lock_guard reloading(reload_mutex_);
+  ReloadEvent event;
+  event.plugin = current->name();
+  event.file = current->path();
+  auto refused = [&](std::string reason) {
+    event.kind = ReloadEvent::Kind::Refused;
+    event.reason = std::move(reason);
+    return emit(std::move(event));
+  };
+  // The hash first: an unchanged file is not loaded again.
+  std::string hash;
+  try {
+    hash = registry::hash_text(registry::file_content_hash(current->path()));
+  } catch (const registry::RegistryError& e) {
+    return refused(e.what());
+  }
+  if (hash == current->content_hash()) {
+    event.kind = ReloadEvent::Kind::Unchanged;
+    event.version = current->version();
+    event.generation = current->generation();
+    event.content_hash = hash;
+    return emit(std::move(event));
+  }
+  bool locked;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    locked = lock_.has_value();
+  }
+  try {
+    if (locked) check_lock_hash(current->path(), current->name(), hash);
+  } catch (const PluginLoadError& e) {
+    return refused(e.what());
+  }
+  if (options.validate_in_child) {
+    std::vector<registry::ScanOutcome> outcome = registry::scan_plugins({current->path()}, options.scan);
+    if (outcome.empty()) return refused("the plugin scanner gave no answer");
+    if (outcome.front().record.bad)
+      return refused("the new build failed in the plugin scanner: " + outcome.front().record.reason);
+  }
+  std::shared_ptr<Plugin> next;
+  try {
+    next = Plugin::load(current->path(), current->generation() + 1);
+  } catch (const PluginLoadError& e) {
+    return refused(e.what());
+  }
+  if (next->name() != current->name()) {
+    return refused("the new build calls itself '" + next->name() + "', not '" + current->name() + "'");
+  }
+  // What was validated and locked is what was loaded (the file may have
+  // changed again meanwhile: then the lock decides on the loaded bytes).
+  try {
+    if (locked) check_lock_hash(current->path(), next->name(), next->content_hash());
+  } catch (const PluginLoadError& e) {
+    return refused(e.what());
+  }
+  watch_release(*next);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& plugin : plugins_) {
+      if (plugin == current) plugin = next;
+    }
+    retired_.erase(std::remove_if(retired_.begin(), retired_.end(), [](const auto& w) { return w.expired(); }),
+                   retired_.end());
+    retired_.push_back(current);
+  }
+  epoch_.fetch_add(1, std::memory_order_acq_rel);
+  event.kind = ReloadEvent::Kind::Loaded;
+  event.version = next->version();
+  event.generation = next->generation();
+  event.content_hash = next->content_hash();
+  return emit(std::move(event));
+}
+
+std::vector<PluginGeneration> Host::generations() const {
+  std::vector<PluginGeneration> out;
+  auto describe = [&](const Plugin& plugin, bool current) {
+    PluginGeneration g;
+    g.name = plugin.name();
+    g.version = plugin.version();
+    g.generation = plugin.generation();
+    g.content_hash = plugin.content_hash();
+    g.file = plugin.path();
+    g.current = current;
+    g.unloadable = plugin.unloadable();
+    g.resident_reason = plugin.resident_reason();
+    out.push_back(std::move(g));
+  };
+  std::vector<std::shared_ptr<Plugin>> current, old;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    current = plugins_;
+    for (const auto& weak : retired_) {
+      if (auto plugin = weak.lock()) old.push_back(std::move(plugin));
+    }
+  }
+  for (const auto& plugin : current) describe(*plugin, true);
+  for (const auto& plugin : old) describe(*plugin, false);
+  return out;
 }
 
 }  // namespace brick::host

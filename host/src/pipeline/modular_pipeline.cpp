@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "brick/host/components/components_manager.h"
+#include "brick/host/loader/host.h"
 #include "brick/host/params/component_spec.h"
 #include "brick/host/pipeline/spec_merge.h"
 #include "brick/host/value/object.h"
@@ -21,6 +22,7 @@ ModularPipeline ModularPipelineBlocks::init_pipeline() const { return ModularPip
 ModularPipeline::ModularPipeline(std::unique_ptr<ModularPipelineBlocks> blocks, PipelineOptions options)
     : blocks_(std::move(blocks)), options_(std::move(options)) {
   if (!blocks_) throw Error(BRICK_ERR_INVALID_ARGUMENT, "ModularPipeline needs blocks");
+  if (options_.host) reload_epoch_ = options_.host->reload_epoch();
   if (!options_.component_types) {
     options_.component_types = std::make_shared<const ComponentTypes>(ComponentTypes::builtin());
   }
@@ -80,6 +82,8 @@ PipelineState ModularPipeline::run(const Kwargs& kwargs, RunOptions options, con
   } done{*running_};
   static std::atomic<uint64_t> runs{0};
   if (options.run_id.empty()) options.run_id = "run-" + std::to_string(++runs);
+  // The run's blocks: one snapshot, whatever a reload publishes meanwhile.
+  const std::shared_ptr<ModularPipelineBlocks> blocks = blocks_for_run();
   PipelineState run_state = state ? state->deep_copy() : PipelineState();
   RunScope scope(options, &run_state);
   throw_if_cancelled();
@@ -97,7 +101,7 @@ PipelineState ModularPipeline::run(const Kwargs& kwargs, RunOptions options, con
 
   // Seed every top-level input: a passed value, else a passed kwargs dict for
   // its kwargs_type, else (when the state lacks it) the default.
-  for (const InputParam& param : blocks_->inputs()) {
+  for (const InputParam& param : blocks->inputs()) {
     Value value;
     if (param.name && take(*param.name, &value)) {
       run_state.set(*param.name, std::move(value), param.kwargs_type);
@@ -121,9 +125,9 @@ PipelineState ModularPipeline::run(const Kwargs& kwargs, RunOptions options, con
   }
 
   try {
-    (*blocks_)(components_, run_state);
+    (*blocks)(components_, run_state);
   } catch (const BlockError& e) {
-    log(LogLevel::Debug, "brick", "Error in block: (" + blocks_->class_name() + "):");
+    log(LogLevel::Debug, "brick", "Error in block: (" + blocks->class_name() + "):");
     // A component that could not be made reaches blocks as None; say why
     // where the block that needed it failed.
     std::string why;
@@ -136,7 +140,7 @@ PipelineState ModularPipeline::run(const Kwargs& kwargs, RunOptions options, con
   } catch (const std::exception&) {
     // diffusers logs this at error level; brick's exception already names
     // the block, so the line only helps when debugging.
-    log(LogLevel::Debug, "brick", "Error in block: (" + blocks_->class_name() + "):");
+    log(LogLevel::Debug, "brick", "Error in block: (" + blocks->class_name() + "):");
     throw;
   }
   return run_state;
@@ -149,6 +153,95 @@ Value ModularPipeline::output(const Kwargs& kwargs, std::string_view name, const
 Value::Dict ModularPipeline::outputs(const Kwargs& kwargs, const std::vector<std::string>& names,
                                      const PipelineState* state) {
   return (*this)(kwargs, state).get(names);
+}
+
+// ---- hot reload (docs/hot-reload.md) ------------------------------------
+
+std::shared_ptr<const ModularPipelineBlocks> ModularPipeline::current_blocks() const {
+  std::lock_guard lock(*blocks_mutex_);
+  return blocks_;
+}
+
+std::shared_ptr<ModularPipelineBlocks> ModularPipeline::blocks_for_run() {
+  if (options_.host) {
+    // One atomic load when nothing was reloaded.
+    uint64_t epoch = options_.host->reload_epoch();
+    if (epoch != reload_epoch_) follow_reload(epoch);
+  }
+  std::lock_guard lock(*blocks_mutex_);
+  return blocks_;
+}
+
+// Rebuilds the blocks and migrates the components through the host. A
+// reload published while this runs would mix generations: then it starts
+// over with the newer epoch. On failure nothing changes (the pipeline keeps
+// its blocks and components, and the next run tries again).
+void ModularPipeline::follow_reload(uint64_t epoch) {
+  const Host& host = *options_.host;
+  for (int attempt = 0;; ++attempt) {
+    std::shared_ptr<ModularPipelineBlocks> old = std::const_pointer_cast<ModularPipelineBlocks>(current_blocks());
+    BlockPtr rebuilt;
+    try {
+      rebuilt = old->reloaded(host);
+    } catch (const Error& e) {
+      throw Error(e.status(),
+                  "this pipeline's blocks could not be rebuilt after a plugin reload (it keeps its "
+                  "previous blocks until a build that fits is loaded): " +
+                      std::string(e.what()));
+    }
+    std::shared_ptr<const ComponentTypes> types = host.component_types();
+    // Components made by a replaced generation: made again by the current
+    // one, with their weights.
+    std::vector<std::pair<std::string, std::shared_ptr<Object>>> migrated;
+    for (const ComponentSpec& spec : component_specs_) {
+      const Value* value = components_.get(spec.name);
+      if (!value || !value->is_object()) continue;
+      std::shared_ptr<Object> object = value->as_object();
+      if (!object->origin()) continue;  // a host object (weights, TorchScript)
+      std::shared_ptr<Plugin> now = host.find_plugin(object->library());
+      if (now && now.get() == object->origin()) continue;  // its plugin did not change
+      std::string type_hint = join_type_hint(object->library(), object->class_name());
+      const ComponentType* type = types->find(type_hint);
+      if (!type || !type->create) {
+        throw Error(BRICK_ERR_NOT_FOUND, "component '" + spec.name + "': type '" + type_hint + "' of plugin '" +
+                                             object->library() + "' " + object->origin_version() + " is gone from " +
+                                             (now ? "plugin '" + now->name() + "' " + now->version() + " (generation " +
+                                                        std::to_string(now->generation()) + ")"
+                                                  : std::string("the loaded plugins")) +
+                                             " after a reload; the pipeline keeps its previous blocks and components");
+      }
+      ComponentSpec with_type = spec;
+      with_type.type_hint = type_hint;
+      std::shared_ptr<Object> fresh = types->create(with_type, object->config());
+      Value weights;
+      try {
+        weights = object->call("state_dict", Value());
+      } catch (const Error& e) {
+        if (e.status() != BRICK_ERR_UNKNOWN_METHOD) throw;  // a type without weights
+      }
+      if (weights.kind() == Value::Kind::Dict && !weights.as_dict().empty()) {
+        fresh->call("load_state_dict", Value::dict({{"state_dict", weights}}));
+      }
+      fresh->to(components_.device());
+      fresh->set_load_id(object->load_id());
+      migrated.emplace_back(spec.name, std::move(fresh));
+    }
+    uint64_t now_epoch = host.reload_epoch();
+    if (now_epoch != epoch && attempt < 3) {
+      epoch = now_epoch;  // another reload landed meanwhile: rebuild from it
+      continue;
+    }
+    {
+      std::lock_guard lock(*blocks_mutex_);
+      blocks_ = std::shared_ptr<ModularPipelineBlocks>(std::move(rebuilt));
+    }
+    options_.component_types = std::move(types);
+    // Through register_component: a ComponentsManager swaps the old object
+    // for the new one too.
+    for (auto& [name, object] : migrated) register_component(name, Value(std::move(object)));
+    reload_epoch_ = epoch;
+    return;
+  }
 }
 
 }  // namespace brick::host

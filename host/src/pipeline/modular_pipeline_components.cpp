@@ -153,7 +153,7 @@ LoadReport ModularPipeline::load_components(const std::vector<std::string>& name
 }
 
 LoadReport ModularPipeline::load_workflow_components(std::string_view workflow, const LoadOptions& options) {
-  std::unique_ptr<ModularPipelineBlocks> pruned = blocks_->get_workflow(workflow);
+  std::unique_ptr<ModularPipelineBlocks> pruned = current_blocks()->get_workflow(workflow);
   std::vector<std::string> used;
   if (pruned) {
     for (const ComponentSpec& spec : pruned->expected_components()) used.push_back(spec.name);
@@ -314,7 +314,7 @@ ModularModelIndex ModularPipeline::modular_model_index() const {
   ModularModelIndex index;
   index.class_name = class_name_;
   index.diffusers_version = diffusers_version_;
-  index.blocks_class_name = blocks_->class_name();
+  index.blocks_class_name = current_blocks()->class_name();
   for (const ConfigSpec& spec : config_specs_) {
     const Value* value = components_.config(spec.name);
     index.configs.emplace_back(spec.name, value ? *value : spec.default_value);
@@ -442,6 +442,7 @@ ModularPipeline ModularPipeline::from_pretrained(const fs::path& pretrained_mode
                                          ", which no loaded plugin provides, and no default blocks were given");
   }
   if (!options.component_types) options.component_types = host.component_types();
+  if (!options.host) options.host = &host;
   return from_pretrained(path, std::move(blocks), std::move(options));
 }
 

@@ -442,6 +442,7 @@ ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::st
   // made, since making them may have loaded plugins.
   const auto* host = dynamic_cast<const Host*>(&factory);
   if (!options.component_types && host) options.component_types = host->component_types();
+  if (!options.host) options.host = host;
   ModularPipeline pipe = repository_.empty()
                              ? ModularPipeline(std::move(blocks), std::move(options))
                              : ModularPipeline::from_pretrained(repository(), std::move(blocks), std::move(options));

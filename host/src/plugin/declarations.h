@@ -73,7 +73,8 @@ struct StructVersions<brick_block> {
 template <>
 struct StructVersions<brick_plugin> {
   static constexpr StructVersion list[] = {{BRICK_PLUGIN_SIZE_1_0, BRICK_PLUGIN_END_1_0},
-                                           {BRICK_PLUGIN_SIZE_1_1, BRICK_PLUGIN_END_1_1}};
+                                           {BRICK_PLUGIN_SIZE_1_1, BRICK_PLUGIN_END_1_1},
+                                           {BRICK_PLUGIN_SIZE_1_3, BRICK_PLUGIN_END_1_3}};
 };
 
 // How many bytes of a struct with this struct_size a reader uses: the

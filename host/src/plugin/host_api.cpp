@@ -21,7 +21,7 @@ thread_local brick_ctx* t_current_ctx = nullptr;
 // last_error(NULL): the message of the last host call without a ctx on this
 // thread. The host library is never unloaded, so a destructor is fine here.
 thread_local std::string t_error;
-}
+}  // namespace
 
 brick_ctx::brick_ctx() : previous_(t_current_ctx) { t_current_ctx = this; }
 brick_ctx::~brick_ctx() { t_current_ctx = previous_; }
@@ -445,6 +445,13 @@ brick_value api_value_from_dlpack(brick_ctx* ctx, DLManagedTensor* tensor) {
 }
 
 brick_value api_value_from_native_tensor(void* impl) {
+  // Memory freed by the plugin's own code (at::from_blob with its deleter)
+  // would outlive an unloaded library: such a plugin stays resident.
+  if (const brick_ctx* ctx = t_current_ctx; ctx && ctx->plugin && ctx->plugin->unloadable()) {
+    if (ctx->plugin->contains_address(native_tensor_deleter(impl))) {
+      ctx->plugin->pin("it handed out a tensor whose memory its own code frees (native exchange)");
+    }
+  }
   Value adopted = Value::adopt_tensor_impl(impl);
   return make(std::move(adopted));
 }

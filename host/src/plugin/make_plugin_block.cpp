@@ -41,8 +41,9 @@ BlockPtr create_sub_block(const Plugin& plugin, const std::string& parent, const
 }  // namespace
 
 BlockPtr make_plugin_block(std::shared_ptr<const Plugin> plugin, std::string qualified_name, brick_block* raw,
-                           const BlockFactory* factory) {
+                           const BlockFactory* factory, const Value& config) {
   PluginBlockInstance instance(plugin, qualified_name, raw);
+  instance.set_config(config);
   BlockDeclaration d = read_declaration(instance.get()->decl, qualified_name);
   if (d.kind == BRICK_BLOCK_LEAF) return std::make_unique<PluginBlock>(std::move(instance), std::move(d));
 
@@ -84,6 +85,28 @@ BlockPtr make_plugin_block(std::shared_ptr<const Plugin> plugin, std::string qua
     default:
       throw Error(BRICK_ERR_BAD_PLUGIN, "block '" + qualified_name + "' has an unknown kind");
   }
+}
+
+BlockPtr reload_plugin_composite(const ModularPipelineBlocks& from, const PluginBlockInstance& instance,
+                                 const BlockFactory& factory) {
+  BlockPtr fresh = factory.create_block(instance.qualified_name(), instance.config());
+  if (fresh->sub_blocks().empty() != from.sub_blocks().empty()) return fresh;
+  SubBlocks sub_blocks;
+  for (const SubBlocks::Entry& entry : from.sub_blocks()) sub_blocks.set(entry.name, entry.block->reloaded(factory));
+  fresh->sub_blocks() = std::move(sub_blocks);
+  return fresh;
+}
+
+BlockPtr PluginLoopBlocks::reloaded(const BlockFactory& factory) const {
+  return reload_plugin_composite(*this, instance_, factory);
+}
+
+BlockPtr PluginConditionalBlocks::reloaded(const BlockFactory& factory) const {
+  return reload_plugin_composite(*this, instance_, factory);
+}
+
+BlockPtr PluginBlock::reloaded(const BlockFactory& factory) const {
+  return factory.create_block(qualified_name(), instance_.config());
 }
 
 }  // namespace brick::host::detail

@@ -9,6 +9,8 @@
 
 #include "brick/brick_abi.h"
 #include "brick/host/blocks/block_factory.h"
+#include "brick/host/blocks/blocks.h"
+#include "plugin_block_instance.h"
 
 namespace brick::host {
 class Plugin;
@@ -16,9 +18,16 @@ class Plugin;
 
 namespace brick::host::detail {
 
+// A plugin composite made again through `factory` (its own instance from the
+// factory's current generation) with `from`'s sub-blocks, reloaded: sub-block
+// edits survive a reload. When the new build changed the block's kind (a
+// composite became a leaf, or the reverse), the new block is taken as is.
+BlockPtr reload_plugin_composite(const ModularPipelineBlocks& from, const PluginBlockInstance& instance,
+                                 const BlockFactory& factory);
+
 // Takes ownership of instance. Throws Error naming the block and the
 // sub-block that could not be made.
 BlockPtr make_plugin_block(std::shared_ptr<const Plugin> plugin, std::string qualified_name, brick_block* instance,
-                           const BlockFactory* factory);
+                           const BlockFactory* factory, const Value& config = {});
 
 }  // namespace brick::host::detail

@@ -32,6 +32,7 @@ class PluginBlock final : public ModularPipelineBlocks {
   void operator()(Components& components, PipelineState& state) override;
   void loop_call(Components& components, BlockState& block_state, const Value& args) override;
   BlockPtr clone() const override { return BlockPtr(new PluginBlock(*this)); }
+  BlockPtr reloaded(const BlockFactory& factory) const override;
 
   const std::string& qualified_name() const { return instance_.qualified_name(); }
 

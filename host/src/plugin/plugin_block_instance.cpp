@@ -35,7 +35,7 @@ PluginBlockInstance::PluginBlockInstance(std::shared_ptr<const Plugin> plugin, s
 PluginBlockInstance::~PluginBlockInstance() { destroy(plugin_.get(), qualified_name_, instance_); }
 
 PluginBlockInstance::PluginBlockInstance(const PluginBlockInstance& other)
-    : plugin_(other.plugin_), qualified_name_(other.qualified_name_), instance_(nullptr) {
+    : plugin_(other.plugin_), qualified_name_(other.qualified_name_), config_(other.config_), instance_(nullptr) {
   brick_ctx ctx;
   ctx.plugin = plugin_.get();
   brick_block* copy = nullptr;

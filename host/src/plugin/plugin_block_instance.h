@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "brick/brick_abi.h"
+#include "brick/host/value/value.h"
 
 struct brick_ctx;
 
@@ -28,6 +29,7 @@ class PluginBlockInstance {
   PluginBlockInstance(PluginBlockInstance&& other) noexcept
       : plugin_(std::move(other.plugin_)),
         qualified_name_(std::move(other.qualified_name_)),
+        config_(std::move(other.config_)),
         instance_(std::exchange(other.instance_, nullptr)) {}
   PluginBlockInstance& operator=(const PluginBlockInstance&) = delete;
 
@@ -35,6 +37,10 @@ class PluginBlockInstance {
   const Plugin* plugin() const { return plugin_.get(); }
   const std::shared_ptr<const Plugin>& plugin_ptr() const { return plugin_; }
   const std::string& qualified_name() const { return qualified_name_; }
+  // The constructor arguments it was created with (None: none): what a
+  // reload creates the next generation's block from.
+  const Value& config() const { return config_; }
+  void set_config(Value config) { config_ = std::move(config); }
   // The ABI 1.1 entries, or nullptr (a plugin built for ABI 1.0).
   decltype(brick_block::loop_call) loop_call() const;
   decltype(brick_block::select_block) select_block() const;
@@ -46,6 +52,7 @@ class PluginBlockInstance {
  private:
   std::shared_ptr<const Plugin> plugin_;
   std::string qualified_name_;
+  Value config_;
   brick_block* instance_;
 };
 

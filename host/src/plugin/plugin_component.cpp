@@ -24,6 +24,10 @@ PluginComponent::~PluginComponent() {
   instance_->destroy(instance_);
 }
 
+std::string PluginComponent::origin_version() const {
+  return plugin_->version() + " (generation " + std::to_string(plugin_->generation()) + ")";
+}
+
 std::string PluginComponent::library() const { return plugin_->name(); }
 
 Value PluginComponent::config() const {

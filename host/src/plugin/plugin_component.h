@@ -27,6 +27,8 @@ class PluginComponent : public Object {
 
   std::string class_name() const override { return class_name_; }
   std::string library() const override;
+  const void* origin() const override { return plugin_.get(); }
+  std::string origin_version() const override;
   Value config() const override;
   Value call(std::string_view method, const Value& args) override;
   // call() throws BRICK_ERR_UNKNOWN_METHOD for a method the type lacks,

@@ -19,6 +19,7 @@ class PluginConditionalBlocks final : public ConditionalPipelineBlocks {
 
   std::optional<std::string> select_block(const Kwargs& triggers) const override;
   BlockPtr clone() const override { return BlockPtr(new PluginConditionalBlocks(*this)); }
+  BlockPtr reloaded(const BlockFactory& factory) const override;
 
  private:
   PluginConditionalBlocks(const PluginConditionalBlocks& other) = default;

@@ -30,6 +30,7 @@ class PluginLoopBlocks final : public LoopSequentialPipelineBlocks {
 
   void operator()(Components& components, PipelineState& state) override;
   BlockPtr clone() const override { return BlockPtr(new PluginLoopBlocks(*this)); }
+  BlockPtr reloaded(const BlockFactory& factory) const override;
 
  private:
   struct Shared {

@@ -39,4 +39,10 @@ Value from_dlpack(DLManagedTensor* managed, std::shared_ptr<const void> keep_ali
   }
 }
 
+const void* native_tensor_deleter(void* tensor_impl) {
+  auto* impl = static_cast<c10::TensorImpl*>(tensor_impl);
+  if (!impl || !impl->has_storage()) return nullptr;
+  return reinterpret_cast<const void*>(impl->storage().data_ptr().get_deleter());
+}
+
 }  // namespace brick::host::detail

@@ -17,4 +17,11 @@ DLManagedTensor* to_dlpack(const Value& tensor);
 // Throws Error (after calling the deleter) when LibTorch cannot take it.
 Value from_dlpack(DLManagedTensor* managed, std::shared_ptr<const void> keep_alive);
 
+// The function that frees a native tensor's memory (its storage's DataPtr
+// deleter), or nullptr. A native tensor carries no keep-alive (that would
+// cost an allocation per tensor, what native exchange exists to avoid), so
+// a plugin whose own code is that deleter is pinned resident instead
+// (api_value_from_native_tensor).
+const void* native_tensor_deleter(void* tensor_impl);
+
 }  // namespace brick::host::detail

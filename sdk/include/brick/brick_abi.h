@@ -1,11 +1,13 @@
 /*
  * brick_abi.h: the stable C ABI between a brick host and its block plugins.
  *
- * Version 1.2 (1.1 added composite blocks, loop wrappers and conditional
+ * Version 1.3 (1.1 added composite blocks, loop wrappers and conditional
  * selection, and component types and object values; 1.2 added block flags
  * (BRICK_BLOCK_NEEDS_GRAD), the statuses UNKNOWN_METHOD, CANCELLED and
- * DEVICE_OUT_OF_MEMORY, and last_error(NULL): the items marked ABI 1.1 and
- * 1.2; brick_abi_layout.h pins every version's sizes and offsets). Pure C
+ * DEVICE_OUT_OF_MEMORY, and last_error(NULL); 1.3 added plugin flags
+ * (BRICK_PLUGIN_UNLOADABLE: the host may dlclose an old generation after a
+ * hot reload): the items marked ABI 1.1, 1.2 and 1.3; brick_abi_layout.h pins
+ * every version's sizes and offsets). Pure C
  * (C99 and later, C++ compatible). Nothing in this file depends on LibTorch,
  * the C++ standard library or the compiler's C++ ABI.
  *
@@ -54,7 +56,7 @@
 #include <stdint.h>
 
 #define BRICK_ABI_VERSION_MAJOR 1
-#define BRICK_ABI_VERSION_MINOR 2
+#define BRICK_ABI_VERSION_MINOR 3
 
 /* "BRCK" read as a little-endian uint32: marks a genuine ABI tag. */
 #define BRICK_ABI_MAGIC 0x4B435242u
@@ -411,7 +413,20 @@ typedef struct brick_plugin {
   /* --- 1.1: component types (optional) ---------------------------------- */
   uint32_t num_component_classes;
   const brick_component_class* const* component_classes;
+
+  /* --- 1.3: plugin flags (BRICK_PLUGIN_*) --------------------------------- */
+  uint32_t flags;
 } brick_plugin;
+
+/* 1.3: the plugin may be unloaded (dlclose) once nothing made by it is alive
+ * (docs/hot-reload.md). Declare it only when it holds: no thread_local with a
+ * destructor, no STB_GNU_UNIQUE symbol (build with -fno-gnu-unique), no torch
+ * operator registered with the dispatcher, no CUDA runtime or kernels of its
+ * own, no thread of its own still running after shutdown, and nothing it
+ * allocated that outlives shutdown (shutdown frees it). The host refuses to
+ * unload a flagged plugin whose file shows one of the first four anyway, and
+ * says why (brick inspect). Unflagged plugins stay resident. */
+#define BRICK_PLUGIN_UNLOADABLE 0x1u
 
 /* ------------------------------------------------------------------------ */
 /* The host API: the functions a plugin calls. Append-only.                  */

@@ -26,6 +26,7 @@
  *                                BRICK_ERR_DEVICE_OUT_OF_MEMORY
  *        semantics               last_error(NULL), get_stream never NULL
  *                                for CUDA, frozen values, shutdown once
+ *   1.3  brick_plugin            flags (BRICK_PLUGIN_UNLOADABLE)
  *
  * BRICK_<STRUCT>_END_<version> is where that version's last field ends and
  * BRICK_<STRUCT>_SIZE_<version> the sizeof a plugin of that version writes
@@ -60,6 +61,8 @@
 #define BRICK_PLUGIN_END_1_1 (offsetof(brick_plugin, component_classes) + sizeof(void*))
 #define BRICK_PLUGIN_SIZE_1_0 BRICK_LAYOUT_SIZE(BRICK_PLUGIN_END_1_0)
 #define BRICK_PLUGIN_SIZE_1_1 BRICK_LAYOUT_SIZE(BRICK_PLUGIN_END_1_1)
+#define BRICK_PLUGIN_END_1_3 (offsetof(brick_plugin, flags) + sizeof(uint32_t))
+#define BRICK_PLUGIN_SIZE_1_3 BRICK_LAYOUT_SIZE(BRICK_PLUGIN_END_1_3)
 
 #define BRICK_HOST_API_END_1_0 (offsetof(brick_host_api, get_config) + sizeof(void*))
 #define BRICK_HOST_API_END_1_1 (offsetof(brick_host_api, component_native) + sizeof(void*))
@@ -97,6 +100,8 @@ BRICK_PIN_VERSION(BRICK_BLOCK_SIZE_1_0, 40);
 BRICK_PIN_VERSION(BRICK_BLOCK_SIZE_1_1, 56);
 BRICK_PIN_VERSION(BRICK_PLUGIN_SIZE_1_0, 56);
 BRICK_PIN_VERSION(BRICK_PLUGIN_SIZE_1_1, 72);
+BRICK_PIN_VERSION(BRICK_PLUGIN_END_1_3, 76);
+BRICK_PIN_VERSION(BRICK_PLUGIN_SIZE_1_3, 80);
 BRICK_PIN_VERSION(BRICK_HOST_API_SIZE_1_0, 360);
 BRICK_PIN_VERSION(BRICK_HOST_API_SIZE_1_1, 408);
 
@@ -225,7 +230,8 @@ BRICK_PIN(brick_plugin, block_classes, 40);
 BRICK_PIN(brick_plugin, shutdown, 48);
 BRICK_PIN(brick_plugin, num_component_classes, 56);
 BRICK_PIN(brick_plugin, component_classes, 64);
-BRICK_PIN_SIZE(brick_plugin, BRICK_PLUGIN_SIZE_1_1);
+BRICK_PIN(brick_plugin, flags, 72);
+BRICK_PIN_SIZE(brick_plugin, BRICK_PLUGIN_SIZE_1_3);
 
 /* brick_host_api */
 BRICK_PIN(brick_host_api, struct_size, 0);

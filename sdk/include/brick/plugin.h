@@ -51,6 +51,23 @@ brick_value tensor_to_value(const at::Tensor& t) {
 }
 #endif
 
+// The descriptor, built on the first call of the entry point and freed by
+// the host's shutdown call (once per library, when its last host object
+// goes): an unloadable plugin (plugin.unloadable()) leaves nothing behind
+// when it is unloaded. A later entry call (a host loading it again) builds
+// it anew. Plain pointers and a mutex: nothing here has a destructor that
+// could run after a static Host still reading the descriptor at exit.
+std::mutex g_entry_mutex;
+PluginBuilder* g_builder = nullptr;
+const brick_plugin* g_descriptor = nullptr;
+
+void plugin_shutdown(brick_ctx* /*ctx*/) {
+  std::lock_guard<std::mutex> lock(g_entry_mutex);
+  delete g_builder;
+  g_builder = nullptr;
+  g_descriptor = nullptr;
+}
+
 const brick_plugin* plugin_entry(const brick_host_api* host_api, brick_ctx* ctx, const char* name, const char* version,
                                  const char* description, void (*define)(PluginBuilder&)) {
   // The host checked the ABI tag before calling; this guards hand-made hosts.
@@ -60,13 +77,9 @@ const brick_plugin* plugin_entry(const brick_host_api* host_api, brick_ctx* ctx,
     return nullptr;
   }
   // Built once, on the first call; later calls (another host in the same
-  // process) get the same descriptor. It is never freed: plugins stay
-  // resident, and a host destroyed at exit (a static Host) still reads it
-  // after this library's own static destructors have run.
-  static std::mutex mutex;
-  static const brick_plugin* descriptor = nullptr;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (descriptor) return descriptor;
+  // process) get the same descriptor until shutdown.
+  std::lock_guard<std::mutex> lock(g_entry_mutex);
+  if (g_descriptor) return g_descriptor;
   // Set once, under the lock, before any block exists: a second host opening
   // the plugin on another thread must not write it while this host's blocks
   // read it (a data race ThreadSanitizer reports; tests/concurrency).
@@ -74,10 +87,10 @@ const brick_plugin* plugin_entry(const brick_host_api* host_api, brick_ctx* ctx,
   guard(ctx, [&] {
     auto fresh = std::make_unique<PluginBuilder>();
     define(*fresh);
-    descriptor = fresh->finish(name, version, description);
-    fresh.release();  // lives as long as the process
+    g_descriptor = fresh->finish(name, version, description, &plugin_shutdown);
+    g_builder = fresh.release();  // freed by plugin_shutdown
   });
-  return descriptor;
+  return g_descriptor;
 }
 
 }  // namespace detail

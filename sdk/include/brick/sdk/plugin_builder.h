@@ -41,8 +41,19 @@ class PluginBuilder {
     return *this;
   }
 
+  // Declares the plugin unloadable (ABI 1.3, BRICK_PLUGIN_UNLOADABLE): after
+  // a hot reload the host may dlclose an old generation once nothing made by
+  // it is alive. Only when it holds (docs/hot-reload.md): no thread_local
+  // with a destructor, no torch operator registrations, no CUDA kernels of
+  // its own, no thread or allocation of its own that outlives shutdown.
+  PluginBuilder& unloadable(bool value = true) {
+    unloadable_ = value;
+    return *this;
+  }
+
   // Builds the descriptor; called once, from the entry point.
-  const brick_plugin* finish(const char* name, const char* version, const char* description) {
+  const brick_plugin* finish(const char* name, const char* version, const char* description,
+                             void (*shutdown)(brick_ctx*) = nullptr) {
     for (auto& entry : classes_) {
       entry->name = entry->name_storage.c_str();
       entry->description = detail::c_str_or_null(entry->description_storage);
@@ -62,6 +73,8 @@ class PluginBuilder {
     }
     plugin_.component_classes = component_pointers_.data();
     plugin_.num_component_classes = static_cast<uint32_t>(component_pointers_.size());
+    plugin_.shutdown = shutdown;
+    plugin_.flags = unloadable_ ? BRICK_PLUGIN_UNLOADABLE : 0u;
     return &plugin_;
   }
 
@@ -71,6 +84,7 @@ class PluginBuilder {
   std::vector<std::unique_ptr<detail::ComponentClassEntry>> component_classes_;
   std::vector<const brick_component_class*> component_pointers_;
   brick_plugin plugin_{};
+  bool unloadable_ = false;
 };
 
 }  // namespace brick

@@ -24,6 +24,7 @@
 namespace brick::host {
 
 class ModularPipeline;
+class BlockFactory;
 
 // The diffusers release whose semantics brick follows; written where diffusers
 // writes its own version (block reprs, saved configs).
@@ -84,6 +85,13 @@ class ModularPipelineBlocks {
   // A deep copy (Python's deepcopy): what init_pipeline and
   // ModularPipeline::blocks hand out.
   virtual std::unique_ptr<ModularPipelineBlocks> clone() const = 0;
+
+  // The same block made again through `factory` (a hot reload,
+  // docs/hot-reload.md): a plugin block is created anew from its qualified
+  // name and constructor arguments, so it comes from the factory's current
+  // generation of its plugin; a composite keeps its structure (sub-block
+  // edits included) and reloads its children. Host-written leaves are copied.
+  virtual std::unique_ptr<ModularPipelineBlocks> reloaded(const BlockFactory& factory) const;
 
   // A pipeline over a copy of this block. Defined with ModularPipeline
   // (brick/host/pipeline/modular_pipeline.h, which callers include).

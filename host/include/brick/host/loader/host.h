@@ -6,9 +6,19 @@
 //   for (const auto& failure : host.load_plugins({"/opt/brick/plugins"})) ...;  // carries on
 //   auto block = host.create_block("example.Affine");
 //   auto pipe = block->init_pipeline();
+//
+// Hot reload (docs/hot-reload.md): reload(name) or reload_file(path) loads a
+// new build of a plugin as a new generation and publishes it; pipelines that
+// follow the host (PipelineOptions::host) switch to it at their next run,
+// runs in flight finish on the generation they started with, and the old
+// generation is released when nothing made by it is left. HotReloader
+// (hot_reloader.h) calls reload_file for changed files of watched folders.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +30,7 @@
 #include "brick/host/plugin/plugin.h"
 #include "brick/registry/lock_file.h"
 #include "brick/registry/registry.h"
+#include "brick/registry/scanner.h"
 
 namespace brick::host {
 
@@ -31,8 +42,59 @@ struct LoadFailure {
 
 class ComponentTypes;
 
+// What a reload did, or what became of an old generation: what a reload
+// listener gets, what reload() returns, and what a server answers.
+struct ReloadEvent {
+  enum class Kind {
+    Loaded,     // a new generation now serves (or a new plugin was loaded)
+    Unchanged,  // the file's content is the current generation's: nothing to do
+    Refused,    // the new build was not loaded; the current generation keeps serving (reason says why)
+    Unloaded,   // an old generation was released and its library dlclose'd
+    Kept,       // an old generation was released but its library stays resident (reason says why)
+  };
+  Kind kind = Kind::Refused;
+  std::string plugin;  // its name ("" when a refused file never said)
+  std::filesystem::path file;
+  std::string version;      // of the generation the event is about
+  uint64_t generation = 0;  // ditto (0: none)
+  std::string content_hash;
+  std::string reason;  // Refused, Kept: why
+  // "loaded", "unchanged", "refused", "unloaded", "kept".
+  static const char* kind_name(Kind kind);
+  // One line for a log or an HTTP answer: "reloaded plugin 'x' 2.0.0 (generation 2, fnv1a64:...)".
+  std::string message() const;
+};
+using ReloadListener = std::function<void(const ReloadEvent&)>;
+
+struct ReloadOptions {
+  // Load the new build in the registry's scanner child process first
+  // (registry/scanner.h): a build that crashes, aborts, hangs or is refused
+  // by the loader there is refused here without running a line of it in
+  // this process. Costs a process start (~1 s with LibTorch); HotReloader
+  // and brick serve turn it on.
+  bool validate_in_child = false;
+  registry::ScanOptions scan;
+};
+
+// One generation of a loaded plugin, for listings (brick inspect, a
+// server's GET /plugins).
+struct PluginGeneration {
+  std::string name, version;
+  uint64_t generation = 0;
+  std::string content_hash;
+  std::filesystem::path file;
+  bool current = false;  // false: an old generation still draining
+  bool unloadable = false;
+  std::string resident_reason;  // why it is not unloadable
+};
+
 class Host : public BlockFactory {
  public:
+  Host();
+  ~Host() override;
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
   // Loads one plugin file; the same file twice gives the same Plugin. Throws
   // PluginLoadError, also when another file already claimed the plugin name.
   std::shared_ptr<Plugin> load_plugin(const std::filesystem::path& path);
@@ -83,9 +145,41 @@ class Host : public BlockFactory {
   // The registry's record of a known plugin, or nullptr.
   const registry::PluginRecord* known_plugin(std::string_view name) const;
 
+  // --- hot reload (docs/hot-reload.md) -------------------------------------
+  // Loads the file the plugin `name` was loaded from again, as its next
+  // generation, and publishes it: Unchanged when the file still holds the
+  // current generation's bytes; Refused (with the reason; the current
+  // generation keeps serving) when the new build fails to load, calls
+  // itself by another name, or does not match the lock. Never throws for a
+  // bad build; reloads are serialized.
+  ReloadEvent reload(std::string_view name, const ReloadOptions& options = {});
+  // The same for the plugin loaded from `file`; a file no plugin was loaded
+  // from is loaded as a new plugin (Loaded or Refused).
+  ReloadEvent reload_file(const std::filesystem::path& file, const ReloadOptions& options = {});
+  // Every generation alive: the current ones (load order) and the old ones
+  // still held by something made from them.
+  std::vector<PluginGeneration> generations() const;
+  // Receives every event (also those reload() returns) and the release of
+  // old generations (Unloaded, Kept; on the reaper thread). Events are also
+  // logged. Set it before reloading from several threads.
+  void set_reload_listener(ReloadListener listener);
+  // Increases whenever a reload publishes a generation: a pipeline that
+  // follows this host rebuilds its blocks when it changed since its last run.
+  uint64_t reload_epoch() const { return epoch_.load(std::memory_order_acquire); }
+
  private:
+  struct Listener;
+  std::shared_ptr<Listener> listener_;
   std::shared_ptr<Plugin> load_known(std::string_view plugin_name) const;
   void check_lock(const std::filesystem::path& file, const std::string& name) const;
+  void check_lock_hash(const std::filesystem::path& file, const std::string& name, const std::string& hash) const;
+  ReloadEvent reload_plugin(const std::shared_ptr<Plugin>& current, const ReloadOptions& options);
+  void watch_release(Plugin& plugin) const;
+  ReloadEvent emit(ReloadEvent event) const;
+
+  std::mutex reload_mutex_;
+  std::atomic<uint64_t> epoch_{0};
+  std::vector<std::weak_ptr<Plugin>> retired_;  // under mutex_
 
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<Plugin>> plugins_;

@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,16 @@ struct PipelineOptions {
   // Shared registry the loaded from_pretrained components are added to.
   std::shared_ptr<ComponentsManager> components_manager;
   std::string collection;
+  // Follow this host's plugin reloads (docs/hot-reload.md): when a reload
+  // published a generation since the last run, the next run first rebuilds
+  // the blocks from the same recipe through the host (PluginBlock names,
+  // constructor arguments, sub-block edits), takes the host's component
+  // types again and migrates components made by a replaced generation
+  // (created from config(), then load_state_dict(state_dict())). Runs in
+  // flight finish on the blocks they started with. The host must outlive
+  // the pipeline. from_pretrained(path, host) and PipelineFile::init_pipeline
+  // with a Host set it.
+  const Host* host = nullptr;
 };
 
 // What load_components did, per component.
@@ -90,8 +101,11 @@ class ModularPipeline {
                                          PipelineOptions options = {}, std::string_view default_blocks = {});
 
   // A copy of the blocks: editing it does not change the pipeline.
-  std::unique_ptr<ModularPipelineBlocks> blocks() const { return blocks_->clone(); }
-  std::string doc() const { return blocks_->doc(); }
+  std::unique_ptr<ModularPipelineBlocks> blocks() const { return current_blocks()->clone(); }
+  std::string doc() const { return current_blocks()->doc(); }
+  // The blocks the next run starts with (shared, never edited in place: a
+  // reload replaces them as a whole). The snapshot a run takes.
+  std::shared_ptr<const ModularPipelineBlocks> current_blocks() const;
 
   Components& components() { return components_; }
   const Components& components() const { return components_; }
@@ -179,6 +193,10 @@ class ModularPipeline {
 
  private:
   void create_components();
+  // Before a run: the blocks to run, rebuilt first when the followed host
+  // reloaded a plugin since the last run (docs/hot-reload.md).
+  std::shared_ptr<ModularPipelineBlocks> blocks_for_run();
+  void follow_reload(uint64_t epoch);
   void register_component(const std::string& name, Value component);
   // set_component_type / set_component_config: a new object of `type_hint`
   // from `config`, on the pipeline's device, through update_components.
@@ -187,7 +205,11 @@ class ModularPipeline {
                           const Value& weights = Value());
   ComponentSpec* find_spec(std::string_view name);
 
-  std::unique_ptr<ModularPipelineBlocks> blocks_;
+  // Replaced as a whole by a reload, under blocks_mutex_ (a pointer, so the
+  // pipeline stays movable); a run holds its own reference.
+  std::shared_ptr<ModularPipelineBlocks> blocks_;
+  std::unique_ptr<std::mutex> blocks_mutex_ = std::make_unique<std::mutex>();
+  uint64_t reload_epoch_ = 0;  // of options_.host, when blocks_ were built
   PipelineOptions options_;
   Components components_;
   std::vector<ComponentSpec> component_specs_;

@@ -28,6 +28,11 @@ class Object {
   // of the plugin that exports the type, ...).
   virtual std::string class_name() const = 0;
   virtual std::string library() const { return "brick"; }
+  // The plugin generation that made the object (an opaque identity the
+  // loader compares, docs/hot-reload.md), and its version; nullptr and ""
+  // for host objects.
+  virtual const void* origin() const { return nullptr; }
+  virtual std::string origin_version() const { return {}; }
 
   // A model holds parameters that live on a device (an nn.Module in
   // diffusers): the ComponentsManager sizes and offloads only models.
