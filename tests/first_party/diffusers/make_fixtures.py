@@ -39,12 +39,37 @@ Run it with Debian's interpreter:
         tests/first_party/diffusers/make_fixtures.py
 
 where /tmp/ref/src holds diffusers' and huggingface_hub's src/ (shared/reference/pyref/README.md).
+
+With the argument `denoise` it writes only the end-to-end references (from the model folders above,
+which it reads back and leaves as they are):
+
+  expected/sd1_denoise.safetensors, expected/sdxl_denoise.safetensors: a short text-to-image run of
+                    diffusers' own modular Stable Diffusion XL blocks (set timesteps, prepare latents,
+                    [added conditioning,] the denoise loop through ClassifierFreeGuidance(5.0), decode
+                    with output_type "pt") on the sd1_unet / sdxl_unet and vae folders with an Euler
+                    scheduler: the inputs (prompt embeddings, pooled embeddings for SDXL; the generator
+                    is torch.Generator().manual_seed(SEED), and the latents it draws are recorded as
+                    `initial_latents`) and the outputs (`latents`, `images`). tests/first_party/
+                    stable_diffusion_xl compares brick's blocks with them. The SD1 run is the SDXL blocks
+                    without pooled embeddings and added conditioning, as pipelines/sd15.json composes them.
+                    diffusers' SDXL blocks import CLIP classes from transformers, which is not installable
+                    here: the names-only stand-ins of ../stable_diffusion_xl/make_doc_fixtures.py are used
+                    (no CLIP code runs; the prompt embeddings are given).
 """
 import json
 import os
 import shutil
+import sys
 
 import torch
+
+if sys.argv[1:] == ["denoise"]:
+    # Before diffusers is imported: it decides then whether transformers is there.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "stable_diffusion_xl"))
+    from make_doc_fixtures import install_names_only_packages
+
+    install_names_only_packages()
+
 from diffusers import AutoencoderKL, UNet2DConditionModel
 from safetensors.torch import save_file
 
@@ -184,5 +209,64 @@ def main():
     save("vae_fp16_sharded", vae, variant="fp16", max_shard_size="8KB")
 
 
+# The scheduler of the end-to-end references (SDXL's Euler config); the C++ test uses the same.
+EULER = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
+             steps_offset=1, timestep_spacing="leading", prediction_type="epsilon")
+DENOISE_SEED = 7
+
+
+def denoise_case(name, unet_name, sdxl):
+    from diffusers import EulerDiscreteScheduler
+    from diffusers.guiders import ClassifierFreeGuidance
+    from diffusers.modular_pipelines import SequentialPipelineBlocks
+    from diffusers.modular_pipelines.stable_diffusion_xl import before_denoise, decoders, denoise
+
+    unet = UNet2DConditionModel.from_pretrained(os.path.join(OUT, "models", unet_name)).eval()
+    vae = AutoencoderKL.from_pretrained(os.path.join(OUT, "models", "vae")).eval()
+    g = torch.Generator().manual_seed(11)
+    dim = unet.config.cross_attention_dim
+    inputs = {"prompt_embeds": torch.randn(1, 5, dim, generator=g),
+              "negative_prompt_embeds": torch.randn(1, 5, dim, generator=g)}
+    inputs["pooled_prompt_embeds"] = torch.randn(1, 8, generator=g)
+    inputs["negative_pooled_prompt_embeds"] = torch.randn(1, 8, generator=g)
+    # The input step tags the embeddings as denoiser inputs (given directly, they would not be). An SD1
+    # UNet has no added embedding and ignores the pooled ones (the SD1 run is recorded without them).
+    blocks = {"input": before_denoise.StableDiffusionXLInputStep,
+              "set_timesteps": before_denoise.StableDiffusionXLSetTimestepsStep,
+              "prepare_latents": before_denoise.StableDiffusionXLPrepareLatentsStep}
+    if sdxl:
+        blocks["prepare_add_cond"] = before_denoise.StableDiffusionXLPrepareAdditionalConditioningStep
+    blocks["denoise"] = denoise.StableDiffusionXLDenoiseStep
+    blocks["decode"] = decoders.StableDiffusionXLDecodeStep
+    pipe = SequentialPipelineBlocks.from_blocks_dict(blocks).init_pipeline()
+    pipe.update_components(unet=unet, vae=vae, scheduler=EulerDiscreteScheduler(**EULER),
+                           guider=ClassifierFreeGuidance(guidance_scale=5.0))
+
+    def run():
+        # Two images per prompt: torch 1.13's CPU kernels give NaN at random for batch 1 of the SDXL
+        # UNet at 8x8 (each guidance branch runs alone), not for batch 2.
+        kwargs = dict(inputs, num_inference_steps=3, height=16, width=16, output_type="pt", num_images_per_prompt=2,
+                      generator=torch.Generator().manual_seed(DENOISE_SEED))
+        state = pipe(**kwargs, output=None)
+        return state.get("latents").contiguous(), state.get("images").contiguous()
+
+    with torch.no_grad():
+        latents, images = stable(run, name)
+    initial = torch.randn(2, 4, 8, 8, generator=torch.Generator().manual_seed(DENOISE_SEED))
+    if not sdxl:
+        del inputs["pooled_prompt_embeds"], inputs["negative_pooled_prompt_embeds"]
+    tensors = dict(inputs, initial_latents=initial, latents=latents, images=images)
+    save_file({k: v.contiguous() for k, v in tensors.items()}, os.path.join(OUT, "expected", name + ".safetensors"))
+    print(name, tuple(latents.shape), tuple(images.shape), float(images.mean()))
+
+
+def denoise_references():
+    denoise_case("sd1_denoise", "sd1_unet", sdxl=False)
+    denoise_case("sdxl_denoise", "sdxl_unet", sdxl=True)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["denoise"]:
+        denoise_references()
+    else:
+        main()
