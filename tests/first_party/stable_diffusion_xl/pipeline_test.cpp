@@ -10,6 +10,7 @@ namespace sdxl_test {
 namespace {
 
 const std::string kSd15 = std::string(BRICK_SOURCE_DIR) + "/pipelines/sd15.json";
+const std::string kSdxl = std::string(BRICK_SOURCE_DIR) + "/pipelines/sdxl.json";
 
 std::string environment(const TempDir& dir) { return "BRICK_REGISTRY_CACHE=" + (dir / "cache/").string(); }
 
@@ -20,16 +21,41 @@ bool is_png(const fs::path& file) {
   return in && std::string(signature, 8) == std::string("\x89PNG\r\n\x1a\n", 8);
 }
 
-TEST(StableDiffusion15Pipeline, TextToImageFromAFolder) {
-  TempDir dir;
-  write_tiny_sd1(dir / "sd1");
+// Text to image, then image to image from the PNG it wrote (the workflow
+// an `image` input selects), as a user types them.
+void text_then_image_to_image(const std::string& pipeline, const fs::path& model, const TempDir& dir) {
   fs::path output = dir / "out.png";
-  cli_run::Result r = cli_run::brick("run " + kSd15 + " --model " + (dir / "sd1").string() +
+  cli_run::Result r = cli_run::brick("run " + pipeline + " --model " + model.string() +
                                          " prompt=\"a red circle\" num_inference_steps=2 output=" + output.string(),
                                      environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(cli_run::contains(r.output, output.string())) << r.output;
-  EXPECT_TRUE(is_png(output));
+  ASSERT_TRUE(is_png(output));
+
+  fs::path second = dir / "img2img.png";
+  r = cli_run::brick("run " + pipeline + " --model " + model.string() + " image=" + output.string() +
+                         " prompt=\"a blue square\" negative_prompt=\"blurry\" strength=0.5 num_inference_steps=4 "
+                         "output=" +
+                         second.string() + " --state",
+                     environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(is_png(second));
+  // The image-to-image branch ran: the image was encoded, and half of the
+  // four steps were run from it.
+  EXPECT_TRUE(cli_run::contains(r.output, "image_latents")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "num_inference_steps: 2")) << r.output;
+}
+
+TEST(StableDiffusion15Pipeline, TextToImageAndImageToImageFromAFolder) {
+  TempDir dir;
+  write_tiny_sd1(dir / "sd1");
+  text_then_image_to_image(kSd15, dir / "sd1", dir);
+}
+
+TEST(StableDiffusionXLPipeline, TextToImageAndImageToImageFromAFolder) {
+  TempDir dir;
+  write_tiny_sdxl(dir / "sdxl");
+  text_then_image_to_image(kSdxl, dir / "sdxl", dir);
 }
 
 }  // namespace

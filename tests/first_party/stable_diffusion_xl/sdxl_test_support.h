@@ -116,4 +116,33 @@ inline void write_tiny_sd1(const fs::path& dir) {
   save(create("transformers.CLIPTextModel", config), config, dir / "text_encoder", "model.safetensors");
 }
 
+// The scheduler an SDXL folder has.
+inline const char* const kSdxlSchedulerConfig = R"({"_class_name": "EulerDiscreteScheduler", "beta_end": 0.012,
+  "beta_schedule": "scaled_linear", "beta_start": 0.00085, "interpolation_type": "linear",
+  "num_train_timesteps": 1000, "prediction_type": "epsilon", "sample_max_value": 1.0, "steps_offset": 1,
+  "timestep_spacing": "leading", "trained_betas": null, "use_karras_sigmas": false})";
+
+// A tiny SDXL folder: model_index.json as diffusers writes it for
+// StableDiffusionXLPipeline, the diffusers fixtures' SDXL UNet (cross
+// attention 8 = the two encoders' widths 4 + 4; added embedding 8 + 6 x 4,
+// so text_encoder_2 projects to 8) and vae, two random CLIP text encoders and
+// the real CLIP tokenizer files twice.
+inline void write_tiny_sdxl(const fs::path& dir) {
+  write_text(dir / "model_index.json", R"({"_class_name": "StableDiffusionXLPipeline", "_diffusers_version": "0.30.0",
+  "feature_extractor": [null, null], "force_zeros_for_empty_prompt": true, "image_encoder": [null, null],
+  "scheduler": ["diffusers", "EulerDiscreteScheduler"], "text_encoder": ["transformers", "CLIPTextModel"],
+  "text_encoder_2": ["transformers", "CLIPTextModelWithProjection"], "tokenizer": ["transformers", "CLIPTokenizer"],
+  "tokenizer_2": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
+  "vae": ["diffusers", "AutoencoderKL"]})");
+  write_text(dir / "scheduler" / "scheduler_config.json", kSdxlSchedulerConfig);
+  copy_folder(kDiffusersFixtures / "models" / "sdxl_unet", dir / "unet");
+  copy_folder(kDiffusersFixtures / "models" / "vae", dir / "vae");
+  copy_folder(kTransformersFixtures / "clip_tokenizer", dir / "tokenizer");
+  copy_folder(kTransformersFixtures / "clip_tokenizer", dir / "tokenizer_2");
+  const std::string one = text_encoder_config("CLIPTextModel", 4);
+  save(create("transformers.CLIPTextModel", one), one, dir / "text_encoder", "model.safetensors");
+  const std::string two = text_encoder_config("CLIPTextModelWithProjection", 4);
+  save(create("transformers.CLIPTextModelWithProjection", two), two, dir / "text_encoder_2", "model.safetensors");
+}
+
 }  // namespace sdxl_test
