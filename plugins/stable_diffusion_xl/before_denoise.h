@@ -9,26 +9,81 @@
 
 namespace stable_diffusion_xl {
 
-#define BRICK_SDXL_LEAF(NAME)                                                             \
-  class NAME : public brick::ModularPipelineBlocks {                                      \
-   public:                                                                                \
-    std::string description() const override;                                             \
-    std::string model_name() const override { return "stable-diffusion-xl"; }             \
-    std::vector<brick::ComponentSpec> expected_components() const override;               \
-    std::vector<brick::ConfigSpec> expected_configs() const override;                     \
-    std::vector<brick::InputParam> inputs() const override;                               \
-    std::vector<brick::OutputParam> intermediate_outputs() const override;                \
-    void operator()(brick::Components& components, brick::PipelineState& state) override; \
-  }
+class StableDiffusionXLInputStep : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::ConfigSpec> expected_configs() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
 
-BRICK_SDXL_LEAF(StableDiffusionXLInputStep);
-BRICK_SDXL_LEAF(StableDiffusionXLSetTimestepsStep);
-BRICK_SDXL_LEAF(StableDiffusionXLImg2ImgSetTimestepsStep);
-BRICK_SDXL_LEAF(StableDiffusionXLPrepareLatentsStep);
-BRICK_SDXL_LEAF(StableDiffusionXLImg2ImgPrepareLatentsStep);
-BRICK_SDXL_LEAF(StableDiffusionXLPrepareAdditionalConditioningStep);
-BRICK_SDXL_LEAF(StableDiffusionXLImg2ImgPrepareAdditionalConditioningStep);
+class StableDiffusionXLSetTimestepsStep : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::ConfigSpec> expected_configs() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
 
-#undef BRICK_SDXL_LEAF
+class StableDiffusionXLImg2ImgSetTimestepsStep : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::ConfigSpec> expected_configs() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
+
+class StableDiffusionXLPrepareLatentsStep : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::ConfigSpec> expected_configs() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
+
+class StableDiffusionXLImg2ImgPrepareLatentsStep : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::ConfigSpec> expected_configs() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
+
+class StableDiffusionXLPrepareAdditionalConditioningStep : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::ConfigSpec> expected_configs() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
+
+class StableDiffusionXLImg2ImgPrepareAdditionalConditioningStep : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::ConfigSpec> expected_configs() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
 
 }  // namespace stable_diffusion_xl
