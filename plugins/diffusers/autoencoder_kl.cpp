@@ -4,6 +4,7 @@
 #include <ATen/ops/clamp.h>
 
 #include "model_methods.h"
+#include "single_file.h"
 
 namespace diffusers {
 
@@ -169,6 +170,21 @@ std::shared_ptr<const AutoencoderKLNet> AutoencoderKL::net() {
   return net_;
 }
 
+void AutoencoderKL::load_original_checkpoint(brick::ValueRef state_dict) {
+  if (!config_is_given(config_.ref())) {
+    brick::Value chosen = default_vae_config(infer_checkpoint_type(state_dict), config_.ref());
+    parsed_ = AutoencoderKLConfig::from(chosen.ref());
+    sdpa_ = use_sdpa(parsed_.attn_implementation);
+    config_ = std::move(chosen);
+  }
+  brick::Value converted =
+      convert_ldm_vae_checkpoint(state_dict, static_cast<int64_t>(parsed_.block_out_channels.size()));
+  std::shared_ptr<AutoencoderKLNet> made = AutoencoderKLNet::make(parsed_);
+  made->parameters.load(converted.ref(), "AutoencoderKL (original checkpoint)");
+  std::lock_guard<std::mutex> lock(mutex_);
+  net_ = std::move(made);
+}
+
 brick::Value AutoencoderKL::config() const {
   // The given keys, and the ones pipelines read filled in with diffusers' defaults.
   brick::Value out = brick::Value::dict();
@@ -202,6 +218,10 @@ brick::Value AutoencoderKL::call(const std::string& method, brick::ValueRef args
   return model_method<AutoencoderKLNet>(
       method, args, [this] { return std::const_pointer_cast<AutoencoderKLNet>(net()); },
       [this](brick::ValueRef state_dict) {
+        if (is_ldm_checkpoint(state_dict)) {
+          load_original_checkpoint(state_dict);
+          return;
+        }
         std::shared_ptr<AutoencoderKLNet> made = AutoencoderKLNet::make(parsed_);
         made->parameters.load(state_dict, "AutoencoderKL");
         std::lock_guard<std::mutex> lock(mutex_);

@@ -78,6 +78,8 @@ class AutoencoderKL : public brick::ComponentType {
 
  private:
   std::shared_ptr<const AutoencoderKLNet> net();
+  // An original single-file checkpoint (single_file.h): its vae keys converted.
+  void load_original_checkpoint(brick::ValueRef state_dict);
 
   brick::Value config_;
   AutoencoderKLConfig parsed_;

@@ -7,6 +7,7 @@
 #include "attention.h"
 #include "kwargs.h"
 #include "model_methods.h"
+#include "single_file.h"
 
 namespace diffusers {
 
@@ -199,6 +200,22 @@ std::shared_ptr<const UNet2DConditionNet> UNet2DConditionModel::net() {
   return net_;
 }
 
+void UNet2DConditionModel::load_original_checkpoint(brick::ValueRef state_dict) {
+  // diffusers' from_single_file: the config given, else the one of the model
+  // type the keys say the file holds.
+  if (!config_is_given(config_.ref())) {
+    brick::Value chosen = default_unet_config(infer_checkpoint_type(state_dict), state_dict, config_.ref());
+    parsed_ = UNet2DConditionConfig::from(chosen.ref());
+    sdpa_ = use_sdpa(parsed_.attn_implementation);
+    config_ = std::move(chosen);
+  }
+  brick::Value converted = convert_ldm_unet_checkpoint(state_dict, parsed_.layers_per_block.front());
+  std::shared_ptr<UNet2DConditionNet> made = UNet2DConditionNet::make(parsed_);
+  made->parameters.load(converted.ref(), "UNet2DConditionModel (original checkpoint)");
+  std::lock_guard<std::mutex> lock(mutex_);
+  net_ = std::move(made);
+}
+
 brick::Value UNet2DConditionModel::config() const { return copy_value(config_.ref()); }
 
 brick::Value UNet2DConditionModel::call(const std::string& method, brick::ValueRef args) {
@@ -221,6 +238,10 @@ brick::Value UNet2DConditionModel::call(const std::string& method, brick::ValueR
   return model_method<UNet2DConditionNet>(
       method, args, [this] { return std::const_pointer_cast<UNet2DConditionNet>(net()); },
       [this](brick::ValueRef state_dict) {
+        if (is_ldm_checkpoint(state_dict)) {
+          load_original_checkpoint(state_dict);
+          return;
+        }
         std::shared_ptr<UNet2DConditionNet> made = UNet2DConditionNet::make(parsed_);
         made->parameters.load(state_dict, "UNet2DConditionModel");
         std::lock_guard<std::mutex> lock(mutex_);

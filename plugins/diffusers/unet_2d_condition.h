@@ -60,6 +60,8 @@ class UNet2DConditionModel : public brick::ComponentType {
 
  private:
   std::shared_ptr<const UNet2DConditionNet> net();
+  // An original single-file checkpoint (single_file.h): its UNet keys converted.
+  void load_original_checkpoint(brick::ValueRef state_dict);
 
   brick::Value config_;
   UNet2DConditionConfig parsed_;

@@ -2,6 +2,7 @@
 
 #include <ATen/ops/linear.h>
 
+#include "clip_single_file.h"
 #include "kwargs.h"
 
 namespace transformers {
@@ -35,7 +36,8 @@ CLIPTextModelBase::CLIPTextModelBase(brick::ValueRef config, bool with_projectio
     : config_(CLIPTextConfig::from(config)),
       with_projection_(with_projection),
       name_(std::move(name)),
-      folder_(value_or<std::string>(config, "_name_or_path", "")) {}
+      folder_(value_or<std::string>(config, "_name_or_path", "")),
+      config_given_(clip_config_is_given(config)) {}
 
 std::shared_ptr<const CLIPTextWeights> CLIPTextModelBase::weights() {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -64,6 +66,17 @@ at::Tensor CLIPTextModelBase::project(const at::Tensor& pooled) {
 }
 
 void CLIPTextModelBase::load_state_dict(brick::ValueRef state_dict) {
+  if (is_original_checkpoint(state_dict)) {
+    // A single-file checkpoint: this encoder's keys, converted; the config
+    // from their shapes unless one was given (diffusers' `config=`).
+    ConvertedClip converted = convert_original_clip(state_dict, with_projection_);
+    if (!config_given_) config_ = CLIPTextConfig::from(converted.config.ref());
+    std::shared_ptr<const CLIPTextWeights> loaded = CLIPTextWeights::from_state_dict(
+        converted.state_dict.ref(), config_, with_projection_, name_ + " (original checkpoint)");
+    std::lock_guard<std::mutex> lock(mutex_);
+    weights_ = std::move(loaded);
+    return;
+  }
   std::shared_ptr<const CLIPTextWeights> loaded =
       CLIPTextWeights::from_state_dict(state_dict, config_, with_projection_, name_);
   std::lock_guard<std::mutex> lock(mutex_);

@@ -50,6 +50,7 @@ class CLIPTextModelBase : public brick::ComponentType {
   bool with_projection_;
   std::string name_;
   std::string folder_;  // where it was loaded from, if it was
+  bool config_given_;   // false: a single-file checkpoint's shapes decide
   std::mutex mutex_;    // guards weights_ (components may be called from several threads)
   std::shared_ptr<const CLIPTextWeights> weights_;
 };

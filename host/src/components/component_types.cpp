@@ -1,6 +1,7 @@
 #include "brick/host/components/component_types.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "brick/host/base/error.h"
@@ -90,10 +91,56 @@ std::shared_ptr<Object> ComponentTypes::create(const ComponentSpec& spec, const 
   return object;
 }
 
+namespace {
+
+// diffusers' from_single_file: `pretrained_model_name_or_path` names one
+// original checkpoint file (the LDM layout of AUTOMATIC1111 and ComfyUI
+// users: UNet, vae and text encoders in one .safetensors). The type is
+// created from the spec's config (diffusers' `config=`; none: the type
+// chooses its config from the file's keys) with `_name_or_path` = the file,
+// then given every tensor of the file through load_state_dict, of which it
+// converts and keeps its own (docs/models.md, "Single-file checkpoints").
+std::optional<fs::path> single_file(const ComponentSpec& spec) {
+  fs::path path(*spec.pretrained_model_name_or_path);
+  if (!spec.subfolder.empty()) path /= spec.subfolder;
+  std::error_code ec;
+  if (path.extension() != ".safetensors" || !fs::is_regular_file(path, ec)) return std::nullopt;
+  return fs::absolute(path, ec).lexically_normal();
+}
+
+std::shared_ptr<Object> load_single_file(const ComponentTypes& types, const fs::path& file, const ComponentSpec& spec,
+                                         const LoadOptions& options) {
+  const ComponentType* type = spec.type_hint.empty() ? nullptr : types.find(spec.type_hint);
+  if (!type || !type->create) {
+    throw Error(BRICK_ERR_UNSUPPORTED, "'" + file.string() +
+                                           "' is a single checkpoint file: its component needs a "
+                                           "type_hint of a type made from a config (got '" +
+                                           spec.type_hint + "')");
+  }
+  Value::Dict config = spec.config.kind() == Value::Kind::Dict ? spec.config.as_dict() : Value::Dict{};
+  config.emplace_back("_name_or_path", Value(file.string()));
+  std::shared_ptr<Object> object = type->create(Value::dict(std::move(config)));
+  if (!object) throw Error(BRICK_ERR_INTERNAL, "its type created nothing");
+  SafetensorsFile read = read_safetensors(file, options);
+  try {
+    object->call("load_state_dict", Value::dict({{"state_dict", Value::dict(std::move(read.tensors))}}));
+  } catch (const Error& e) {
+    throw Error(e.status(), "'" + file.string() + "': " + e.what());
+  }
+  return object;
+}
+
+}  // namespace
+
 std::shared_ptr<Object> ComponentTypes::load(const ComponentSpec& spec, const LoadOptions& options) const {
   try {
     if (!spec.pretrained_model_name_or_path) {
       throw Error(BRICK_ERR_INVALID_ARGUMENT, "pretrained_model_name_or_path is not set");
+    }
+    if (std::optional<fs::path> file = single_file(spec)) {
+      std::shared_ptr<Object> object = load_single_file(*this, *file, spec, options);
+      object->set_load_id(spec.load_id());
+      return object;
     }
     // A folder, or a hub id in the local cache at the spec's revision (the
     // entries of a modular_model_index.json saved from the hub name one).
