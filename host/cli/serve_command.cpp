@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -35,6 +36,12 @@ std::string read_token(const std::string& file) {
   if (token.find_first_of(" \t\r\n") != std::string::npos)
     throw UsageError("--token-file " + file + ": the token is one line without spaces");
   return token;
+}
+
+std::string seconds_text(double seconds) {
+  std::ostringstream text;
+  text << std::setprecision(3) << seconds;
+  return text.str();
 }
 
 }  // namespace
@@ -198,7 +205,7 @@ int serve_command(const ServeArguments& arguments) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   host::log(host::LogLevel::Info, "brick serve",
-            idle ? "drained in " + std::to_string(seconds) + " s"
+            idle ? "drained in " + seconds_text(seconds) + " s"
                  : std::string(interrupted ? "a second signal" : "the drain timeout") +
                        ": queued runs are cancelled, running runs stop at their next block or loop step");
   server.stop(serve::StopMode::Cancel);

@@ -293,6 +293,12 @@ Reply Api::post_run(const Request& request) {
   if (!name->is_string())
     throw HttpError(400, "invalid_request", std::string(pipeline ? "pipeline" : "block") + " must be a string");
 
+  // Nothing is known before the pipelines are loaded: 503, not 404.
+  if (std::string why = not_ready_(); !why.empty() && why != "draining") {
+    throw HttpError(503, "not_ready",
+                    why == "loading" ? "the server is still loading its pipelines (GET /health says when it is ready)"
+                                     : "the server's pipelines failed to load: " + why);
+  }
   Job job;
   job.is_block = block != nullptr;
   job.target = std::string(name->as_string());

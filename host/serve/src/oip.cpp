@@ -254,6 +254,16 @@ Reply Oip::route(const Request& request, const std::vector<std::string>& parts) 
     return health(request, parts[2] == "live" ? true : not_ready_().empty());
   }
   if (n >= 3 && parts[1] == "models") {
+    // Until the pipelines are loaded no model is known: "not now" (503,
+    // which a load balancer retries elsewhere), not "no such model".
+    std::string why = not_ready_();
+    if (!why.empty() && why != "draining") {
+      if (n == 4 && parts[3] == "ready") return health(request, false);
+      throw HttpError(503, "not_ready",
+                      why == "loading" ? "the server is loading its pipelines (GET /v2/health/ready says when it is "
+                                         "ready)"
+                                       : "the server's pipelines failed to load: " + why);
+    }
     size_t rest = 3;
     if (n >= 5 && parts[3] == "versions") {
       // brick serves one version of each model: the one it loaded.
