@@ -188,7 +188,7 @@ int serve_command(const ServeArguments& arguments) {
   auto started = std::chrono::steady_clock::now();
   host::log(host::LogLevel::Info, "brick serve",
             std::string("got ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ": draining for up to " +
-                std::to_string(arguments.drain_timeout) +
+                seconds_text(arguments.drain_timeout) +
                 " s (queued and running runs finish; a second signal cancels them)");
   server.begin_drain();
   auto deadline = started + options.drain_timeout;

@@ -173,7 +173,8 @@ OipTensorType oip_tensor_type(const std::string& type_hint) {
     type.datatype = "FP32";
     type.shape = {-1};
     type.accepted = kAllTypes;
-    type.accepted.pop_back();  // not BYTES
+    // BYTES only where the input also takes a string (an image: its path).
+    if (!any({"str"})) type.accepted.pop_back();
   } else if (any({"str"})) {
     type.kind = list_of("str") ? OipTensorType::Kind::List : OipTensorType::Kind::Scalar;
     type.datatype = "BYTES";
@@ -401,6 +402,12 @@ json::value input_value_of(const CatalogEntry& entry, const InputInfo& info, con
       return list;
     }
     case OipTensorType::Kind::Tensor: {
+      if (is_bytes) {
+        if (count != 1)
+          throw HttpError(400, "shape_mismatch",
+                          where + ": as BYTES it is one string (shape [1]), got shape " + shape_text(shape));
+        return flat[0];
+      }
       size_t at = 0;
       json::object literal;
       literal["tensor"] = nest(flat, shape, 0, at);
