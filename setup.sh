@@ -24,6 +24,13 @@
 #                           (mpirun; BRICK_MPI, on when found) and its tests
 #   chromium, chromium-driver   headless Chromium that drives `brick serve`'s web page in its
 #                           test (tests/serve/serve_web_test.cpp; skipped when missing)
+#   prometheus              promtool, which checks `brick serve`'s GET /metrics page
+#                           (tests/serve/serve_metrics_test.cpp, tests/serve/replicas_test.py)
+#   nginx                   the load balancer in front of two `brick serve` replicas in
+#                           tests/serve/replicas_test.py (run unprivileged from a temp dir;
+#                           the test skips without it)
+#   python3-yaml            reads the Kubernetes manifests of deploy/ in their offline check
+#                           (tests/serve/deploy_manifests_test.py)
 #   libclang-rt-14-dev      libFuzzer's engine (libclang_rt.fuzzer-x86_64.a), linked into
 #                           the fuzz targets (tests/fuzz.sh; g++ instruments, not clang)
 #   cmake, ninja-build, g++, ccache, binutils (readelf)   the build
@@ -33,7 +40,7 @@ packages=(
   cmake ninja-build g++ ccache binutils
   libtorch-dev libboost1.81-dev libboost-json1.81-dev libcli11-dev libdlpack-dev libopenblas0-pthread
   libgtest-dev libbenchmark-dev libpng-dev libicu-dev libopenmpi-dev openmpi-bin libclang-rt-14-dev
-  chromium chromium-driver
+  chromium chromium-driver prometheus nginx python3-yaml
 )
 
 build=0

@@ -30,7 +30,7 @@ _brick() {
     -f | --format) COMPREPLY=($(compgen -W "dot mermaid" -- "$cur")); return ;;
     --isolation) COMPREPLY=($(compgen -W "none process" -- "$cur")); return ;;
     --token-file | --run-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --host | --port | --pipeline | --workers | --queue-size) return ;;
+    --host | --port | --pipeline | --workers | --queue-size | --drain-timeout) return ;;
     -w | --workflow | --show | --component | --preview-every) return ;;
     --model) COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
@@ -49,7 +49,7 @@ _brick() {
     graph) options="-f --format -o --output -w --workflow $search" ;;
     lock) options="-o --output $search" ;;
     batch) options="--out -d --device --resume --fail-fast --quiet --lock $search" ;;
-    serve) options="--host --port --pipeline --no-installed -d --device --workers --queue-size --no-watch --token-file --isolation --run-dir --lock $search" ;;
+    serve) options="--host --port --pipeline --no-installed -d --device --workers --queue-size --no-watch --token-file --isolation --run-dir --drain-timeout --lock $search" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options --help" -- "$cur"))

@@ -112,7 +112,8 @@ struct ServeArguments {
   std::string token_file;
   std::string isolation = "none";  // none | process
   std::string run_dir;
-  int worker_fd = -1;  // internal: run as a worker process on this socket
+  double drain_timeout = 30;  // seconds: SIGTERM lets the runs taken finish this long
+  int worker_fd = -1;         // internal: run as a worker process on this socket
 };
 int serve_command(const ServeArguments& options);
 // Adds the serve subcommand and its options (all but -p/-P) to `app`.

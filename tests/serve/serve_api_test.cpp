@@ -385,6 +385,15 @@ TEST_F(Serve, IsolatedWorkerCrashFailsOnlyItsRun) {
   }
   Answer health = get(port_, "/health");
   EXPECT_EQ(health.status, 200);
+  // Both deaths are counted in GET /metrics (a restart is counted as it
+  // begins, right after the failed run's answer).
+  std::string page;
+  for (int i = 0; i < 1000; ++i) {
+    page = get(port_, "/metrics").body;
+    if (page.find("\nbrick_worker_restarts_total 2\n") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(page.find("\nbrick_worker_restarts_total 2\n"), std::string::npos) << page;
 }
 
 // Progress, cancellation and images cross the worker's socket.

@@ -100,15 +100,20 @@ bool Api::authorized(const Request& request) const {
 }
 
 Reply Api::handle(const Request& request) {
+  // The Open Inference Protocol's routes answer errors in its shape.
+  bool oip = request.target().substr(0, 3) == "/v2" &&
+             (request.target().size() == 3 || request.target()[3] == '/' || request.target()[3] == '?');
   try {
     return route(request);
   } catch (const HttpError& e) {
-    Reply reply = plain(error(request.version(), request.keep_alive(), e.status(), e.code(), e.what()));
+    Reply reply = plain(oip ? Oip::error(request, e.status(), e.what())
+                            : error(request.version(), request.keep_alive(), e.status(), e.code(), e.what()));
     if (e.status() == 429) reply.response.set(http::field::retry_after, "1");
     if (e.status() == 401) reply.response.set(http::field::www_authenticate, "Bearer");
     return reply;
   } catch (const std::exception& e) {
-    return plain(error(request.version(), request.keep_alive(), 500, "internal", e.what()));
+    return plain(oip ? Oip::error(request, 500, e.what())
+                     : error(request.version(), request.keep_alive(), 500, "internal", e.what()));
   }
 }
 
@@ -137,23 +142,43 @@ Reply Api::route(const Request& request) {
     response.prepare_payload();
     return plain(std::move(response));
   }
-  if (!authorized(request)) {
+  // The probes of an orchestrator (Kubernetes' liveness and readiness) say
+  // only whether the server is up: they need no token, as the page does not.
+  bool probe = parts.size() == 3 && parts[0] == "v2" && parts[1] == "health";
+  if (!probe && !authorized(request)) {
     throw HttpError(401, "unauthorized",
                     options_.token.empty() ? "unauthorized"
                                            : "this server needs 'Authorization: Bearer <token>' (its --token-file)");
   }
 
   const std::string& head = parts[0];
+  if (head == "v2") return oip_.route(request, parts);
+  if (head == "metrics" && parts.size() == 1) {
+    if (method != http::verb::get) return method_not_allowed("GET");
+    Response response{http::status::ok, request.version()};
+    response.set(http::field::server, "brick-serve");
+    response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    response.set(http::field::cache_control, "no-store");
+    response.keep_alive(request.keep_alive());
+    response.body() = metrics_page_();
+    response.prepare_payload();
+    return plain(std::move(response));
+  }
   if (head == "health" && parts.size() == 1) {
     if (method != http::verb::get) return method_not_allowed("GET");
     std::string why = not_ready_();
     if (!why.empty()) {
-      bool loading = why == "loading";
-      return plain(json_response(
-          request, http::status::service_unavailable,
-          json::object{{"status", loading ? "loading" : "failed"},
-                       {"error", json::object{{"code", loading ? "loading" : "load_failed"},
-                                              {"message", loading ? "loading pipelines and components" : why}}}}));
+      bool loading = why == "loading", draining = why == "draining";
+      const char* status = loading ? "loading" : draining ? "draining" : "failed";
+      std::string message = loading    ? "loading pipelines and components"
+                            : draining ? "draining: the runs taken finish, new ones are refused (503)"
+                                       : why;
+      return plain(json_response(request, http::status::service_unavailable,
+                                 json::object{{"status", status},
+                                              {"error", json::object{{"code", loading    ? "loading"
+                                                                              : draining ? "draining"
+                                                                                         : "load_failed"},
+                                                                     {"message", message}}}}));
     }
     return plain(json_response(request, http::status::ok,
                                json::object{{"status", "ok"},
@@ -238,8 +263,9 @@ Reply Api::route(const Request& request) {
   throw HttpError(404, "unknown_route",
                   "no route " + std::string(request.method_string()) + " " +
                       std::string(request.target().substr(0, 200)) +
-                      " (the routes: GET /health, /plugins, /pipelines, POST /runs, GET|DELETE "
-                      "/runs/{id}, GET /runs/{id}/events, /runs/{id}/images/{k}.png)");
+                      " (the routes: GET /health, /plugins, /pipelines, /metrics, POST /runs, GET|DELETE "
+                      "/runs/{id}, GET /runs/{id}/events, /runs/{id}/images/{k}.png, and the Open Inference "
+                      "Protocol's under /v2)");
 }
 
 Reply Api::post_run(const Request& request) {
@@ -267,6 +293,12 @@ Reply Api::post_run(const Request& request) {
   if (!name->is_string())
     throw HttpError(400, "invalid_request", std::string(pipeline ? "pipeline" : "block") + " must be a string");
 
+  // Nothing is known before the pipelines are loaded: 503, not 404.
+  if (std::string why = not_ready_(); !why.empty() && why != "draining") {
+    throw HttpError(503, "not_ready",
+                    why == "loading" ? "the server is still loading its pipelines (GET /health says when it is ready)"
+                                     : "the server's pipelines failed to load: " + why);
+  }
   Job job;
   job.is_block = block != nullptr;
   job.target = std::string(name->as_string());

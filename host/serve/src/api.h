@@ -9,27 +9,27 @@
 #include <memory>
 #include <string>
 
+#include "api_types.h"
 #include "catalog.h"
+#include "metrics.h"
+#include "oip.h"
 #include "run_manager.h"
 
 namespace brick::serve {
 
-namespace http = boost::beast::http;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
-
-struct Reply {
-  enum class Kind { Plain, WaitForRun, EventStream } kind = Kind::Plain;
-  Response response;
-  std::shared_ptr<RunRecord> run;
-};
-
 class Api {
  public:
-  // `not_ready`: "" when the server is ready, else why not ("loading
-  // pipelines", or the error that stopped them loading).
-  Api(const ServeOptions& options, Catalog& catalog, RunManager& runs, std::function<std::string()> not_ready)
-      : options_(options), catalog_(catalog), runs_(runs), not_ready_(std::move(not_ready)) {}
+  // `not_ready`: "" when the server takes runs, else why not ("loading",
+  // "draining", or the error that stopped the pipelines loading).
+  // `metrics_page`: the text of GET /metrics.
+  Api(const ServeOptions& options, Catalog& catalog, RunManager& runs, std::function<std::string()> not_ready,
+      std::function<std::string()> metrics_page)
+      : options_(options),
+        catalog_(catalog),
+        runs_(runs),
+        not_ready_(not_ready),
+        metrics_page_(std::move(metrics_page)),
+        oip_(catalog, runs, not_ready) {}
 
   Reply handle(const Request& request);
   // The error answer: {"error": {"code": ..., "message": ...}}.
@@ -49,6 +49,8 @@ class Api {
   Catalog& catalog_;
   RunManager& runs_;
   std::function<std::string()> not_ready_;
+  std::function<std::string()> metrics_page_;
+  Oip oip_;
 };
 
 // Constant-time comparison (a token's bytes are not revealed by timing).

@@ -59,7 +59,10 @@ std::shared_ptr<CatalogEntry> Catalog::open(const std::string& name, const std::
   if (entry->target.file) entry->file = entry->target.file->origin();
   host::BlockPtr blocks = entry->target.blocks();
   entry->doc = blocks->doc();
-  entry->outputs = blocks->output_names();
+  for (const host::OutputParam& output : blocks->outputs()) {
+    entry->outputs.push_back(output.name);
+    entry->output_types.push_back(output.type_hint);
+  }
   try {
     entry->workflows = blocks->available_workflows();
   } catch (const std::exception&) {

@@ -33,7 +33,8 @@ struct CatalogEntry {
   std::filesystem::path file;
   std::string doc;
   std::vector<InputInfo> inputs;
-  std::vector<std::string> outputs;  // what a run answers unless "outputs" names others
+  std::vector<std::string> outputs;       // what a run answers unless "outputs" names others
+  std::vector<std::string> output_types;  // each output's type hint, index for index
   std::vector<std::string> workflows;
   std::vector<std::string> components;
   bool writes_output = false;  // declares `output` (a file name): the server sets it

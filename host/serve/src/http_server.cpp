@@ -21,6 +21,8 @@ class Session;
 struct HttpServer::State {
   const ServeOptions& options;
   Api& api;
+  Metrics& metrics;
+  std::atomic<int> busy{0};
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
@@ -29,13 +31,14 @@ struct HttpServer::State {
   bool accepting = true;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
 
-  State(const ServeOptions& o, Api& a) : options(o), api(a) {}
+  State(const ServeOptions& o, Api& a, Metrics& m) : options(o), api(a), metrics(m) {}
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::State& server)
       : stream_(std::move(socket)), timer_(stream_.get_executor()), server_(server) {}
+  ~Session() { end_request(); }
 
   void start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -45,6 +48,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void close() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
+      self->end_request();
       self->timer_.cancel();
       beast::error_code ignored;
       self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -79,6 +83,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec) {
     timer_.cancel();
     if (closing_) return;
+    // Errors below are answered without a parsed request.
+    route_ = "other";
+    method_ = "other";
+    started_ = std::chrono::steady_clock::now();
     if (timed_out_) {
       // Nothing at all on a kept-alive connection: just close it.
       if (parser_->got_some() || buffer_.size() > 0)
@@ -100,11 +108,15 @@ class Session : public std::enable_shared_from_this<Session> {
       return send_and_close(Api::error(11, false, 400, "malformed_request", "malformed HTTP request: " + ec.message()));
     }
     request_ = parser_->release();
+    route_ = route_label(request_.target());
+    method_ = std::string(request_.method_string());
+    begin_request();
     Reply reply = server_.api.handle(request_);
     switch (reply.kind) {
       case Reply::Kind::Plain:
         return send(std::move(reply.response));
       case Reply::Kind::WaitForRun:
+        answer_ = std::move(reply.answer);
         return wait_for(reply.run);
       case Reply::Kind::EventStream:
         return stream_events(reply.run);
@@ -113,12 +125,30 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void send(Response response) {
     bool keep_alive = response.keep_alive();
+    count(response.result_int());
     auto message = std::make_shared<Response>(std::move(response));
     http::async_write(stream_, *message,
                       [self = shared_from_this(), message, keep_alive](beast::error_code ec, size_t) {
+                        self->end_request();
                         if (ec || !keep_alive) return self->shutdown();
                         self->read();
                       });
+  }
+
+  void count(unsigned status) {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server_.metrics.request(route_, method_, static_cast<int>(status), seconds);
+  }
+
+  void begin_request() {
+    if (in_request_) return;
+    in_request_ = true;
+    ++server_.busy;
+  }
+  void end_request() {
+    if (!in_request_) return;
+    in_request_ = false;
+    --server_.busy;
   }
 
   void send_and_close(Response response) {
@@ -128,13 +158,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void wait_for(const std::shared_ptr<RunRecord>& run) {
     // The run holds the session (nothing else does while no I/O is
-    // pending) until it ends; it then drops its listeners.
+    // pending) until it ends; it then drops its listeners. A kept-alive
+    // connection may wait on several runs, one after the other.
+    waiting_ = run;
     run->subscribe([self = shared_from_this(), run] {
       if (!run->finished()) return;
       net::post(self->stream_.get_executor(), [self, run] {
-        if (self->answered_ || self->closing_) return;
-        self->answered_ = true;
-        self->send(Api::run_answer(self->request_, *run));
+        if (self->waiting_ != run || self->closing_) return;
+        self->waiting_.reset();
+        self->send(self->answer_ ? self->answer_(self->request_, *run) : Api::run_answer(self->request_, *run));
       });
     });
   }
@@ -142,6 +174,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void stream_events(const std::shared_ptr<RunRecord>& run) {
     run_ = run;
     auto header = std::make_shared<http::response<http::empty_body>>(Api::event_stream_header(request_));
+    count(header->result_int());
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
     http::async_write_header(
         stream_, *serializer, [self = shared_from_this(), header, serializer](beast::error_code ec, size_t) {
@@ -176,6 +209,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void shutdown() {
     closing_ = true;
+    end_request();
     timer_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -189,8 +223,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
   std::shared_ptr<RunRecord> run_;
+  std::shared_ptr<RunRecord> waiting_;  // the run whose answer this session owes
+  std::function<Response(const Request&, const RunRecord&)> answer_;
+  std::string route_ = "other", method_ = "other";
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool in_request_ = false;
   uint64_t seen_ = 0;  // the number of the last event written
-  bool writing_ = false, ended_ = false, closing_ = false, timed_out_ = false, answered_ = false;
+  bool writing_ = false, ended_ = false, closing_ = false, timed_out_ = false;
 };
 
 namespace {
@@ -217,7 +256,10 @@ void accept(const std::shared_ptr<HttpServer::State>& state) {
 
 }  // namespace
 
-HttpServer::HttpServer(const ServeOptions& options, Api& api) : state_(std::make_shared<State>(options, api)) {}
+HttpServer::HttpServer(const ServeOptions& options, Api& api, Metrics& metrics)
+    : state_(std::make_shared<State>(options, api, metrics)) {}
+
+int HttpServer::busy() const { return state_->busy.load(); }
 
 HttpServer::~HttpServer() { stop(); }
 

@@ -17,7 +17,7 @@ json::object Job::to_json() const {
   json::array output_list;
   for (const std::string& name : outputs) output_list.push_back(json::string(name));
   return {{"id", id},         {"is_block", is_block},   {"target", target}, {"workflow", workflow},
-          {"inputs", inputs}, {"outputs", output_list}, {"dir", dir}};
+          {"inputs", inputs}, {"outputs", output_list}, {"dir", dir},       {"max_tensor_items", max_tensor_items}};
 }
 
 Job Job::from_json(const json::object& object) {
@@ -29,6 +29,8 @@ Job Job::from_json(const json::object& object) {
   job.inputs = object.at("inputs").as_object();
   for (const json::value& name : object.at("outputs").as_array()) job.outputs.emplace_back(name.as_string());
   job.dir = text(object, "dir");
+  if (const json::value* max = object.if_contains("max_tensor_items"))
+    job.max_tensor_items = max->to_number<uint64_t>();
   return job;
 }
 

@@ -18,6 +18,9 @@ struct Job {
   boost::json::object inputs;        // checked against the target (check_inputs)
   std::vector<std::string> outputs;  // empty: the target's outputs
   std::string dir;                   // the folder the run's files go to
+  // Tensors of more elements are answered without their data (dtype and
+  // shape); the Open Inference Protocol route asks for all of it.
+  uint64_t max_tensor_items = 4096;
 
   boost::json::object to_json() const;
   static Job from_json(const boost::json::object& object);

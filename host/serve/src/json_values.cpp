@@ -40,7 +40,7 @@ std::vector<std::string> split_top(std::string_view text, char separator) {
 
 // The base type names of a hint's alternatives: "Optional[List[int]]" ->
 // {"List", "None"}.
-void alternatives(std::string_view hint, std::vector<std::string>& out) {
+void alternatives(std::string_view hint, std::vector<std::string>& out, std::vector<std::string>* inners) {
   for (const std::string& part : split_top(hint, '|')) {
     if (part.empty()) continue;
     size_t open = part.find('[');
@@ -48,12 +48,14 @@ void alternatives(std::string_view hint, std::vector<std::string>& out) {
     std::string inner =
         open == std::string::npos || part.back() != ']' ? "" : part.substr(open + 1, part.size() - open - 2);
     if (base == "Optional" || base == "typing.Optional") {
-      alternatives(inner, out);
+      alternatives(inner, out, inners);
       out.push_back("None");
+      if (inners) inners->push_back("");
     } else if (base == "Union" || base == "typing.Union") {
-      for (const std::string& each : split_top(inner, ',')) alternatives(each, out);
+      for (const std::string& each : split_top(inner, ',')) alternatives(each, out, inners);
     } else {
       out.push_back(base);
+      if (inners) inners->push_back(inner);
     }
   }
 }
@@ -90,6 +92,10 @@ const char* expected_word(const std::string& type) {
 
 }  // namespace
 
+void type_alternatives(std::string_view type_hint, std::vector<std::string>& bases, std::vector<std::string>* inner) {
+  alternatives(type_hint, bases, inner);
+}
+
 const char* json_kind(const json::value& value) {
   switch (value.kind()) {
     case json::kind::null:
@@ -113,7 +119,7 @@ const char* json_kind(const json::value& value) {
 
 bool fits_type(const json::value& value, std::string_view type_hint, std::string* expected) {
   std::vector<std::string> types;
-  alternatives(type_hint, types);
+  alternatives(type_hint, types, nullptr);
   if (types.empty()) return true;
   std::string words;
   for (const std::string& type : types) {
@@ -176,9 +182,9 @@ host::Value input_value(const json::value& value, std::string_view name) {
   return host::Value();
 }
 
-json::value output_json(const host::Value& value) {
+json::value output_json(const host::Value& value, size_t max_tensor_items) {
   try {
-    return json::parse(host::to_json(host::value_for_json(value)));
+    return json::parse(host::to_json(host::value_for_json(value, max_tensor_items)));
   } catch (const host::Error& e) {
     // Non-finite floats and the like: the value's repr instead.
     return json::value(json::string(host::format_value(value)));

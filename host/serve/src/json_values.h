@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "brick/host/value/value.h"
 
@@ -23,7 +24,12 @@ host::Value input_value(const boost::json::value& value, std::string_view name);
 
 // An output for the answer: value_for_json (tensors of at most 4096
 // elements with their data, larger ones dtype and shape only).
-boost::json::value output_json(const host::Value& value);
+boost::json::value output_json(const host::Value& value, size_t max_tensor_items = 4096);
+
+// The base type names of a type hint's alternatives: "Optional[list[int]]"
+// -> {"list", "None"}; `inner` gets each alternative's bracketed part
+// ("int" for list[int], "" when none), index for index.
+void type_alternatives(std::string_view type_hint, std::vector<std::string>& bases, std::vector<std::string>* inner);
 
 // The JSON type name of a value, for messages: "string", "number", ...
 const char* json_kind(const boost::json::value& value);

@@ -83,6 +83,11 @@ std::string RunRecord::image_file(size_t k) const {
   return outcome_.images[k];
 }
 
+JobOutcome RunRecord::outcome() const {
+  std::lock_guard lock(mutex_);
+  return outcome_;
+}
+
 bool RunRecord::events_since(uint64_t& seen, std::vector<std::string>& out) const {
   std::lock_guard lock(mutex_);
   for (const Event& event : events_) {
@@ -148,8 +153,8 @@ void RunRecord::finish(JobOutcome outcome) {
   push_event(event, data, lock);
 }
 
-RunManager::RunManager(const ServeOptions& options, ExecutorFactory factory)
-    : options_(options), factory_(std::move(factory)), salt_(std::random_device{}()) {
+RunManager::RunManager(const ServeOptions& options, ExecutorFactory factory, Metrics& metrics)
+    : options_(options), factory_(std::move(factory)), metrics_(metrics), salt_(std::random_device{}()) {
   if (options_.run_dir.empty()) {
     std::string pattern = (std::filesystem::temp_directory_path() / "brick-serve-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a folder for the runs' files in " + pattern);
@@ -207,6 +212,11 @@ std::string RunManager::new_id() {
 std::shared_ptr<RunRecord> RunManager::submit(Job job) {
   std::lock_guard lock(mutex_);
   if (stopping_) throw HttpError(503, "stopping", "the server is shutting down");
+  if (draining_) {
+    throw HttpError(503, "draining",
+                    "the server is draining (shutting down once the runs it took finish): send this run to another "
+                    "replica");
+  }
   if (prepared_ != static_cast<int>(threads_.size()) || !preparation_error_.empty())
     throw HttpError(503, "not_ready", "the server is still loading its pipelines (GET /health says when it is ready)");
   if (queue_.size() >= options_.queue_size) {
@@ -253,6 +263,7 @@ bool RunManager::cancel(const std::string& id) {
     outcome.error_code = "cancelled";
     outcome.error_message = "run " + id + " was cancelled before it started";
     record->finish(std::move(outcome));
+    count_finished(*record);
   }
   return true;
 }
@@ -260,6 +271,43 @@ bool RunManager::cancel(const std::string& id) {
 size_t RunManager::queued() const {
   std::lock_guard lock(mutex_);
   return queue_.size();
+}
+
+void RunManager::set_draining() {
+  std::lock_guard lock(mutex_);
+  draining_ = true;
+}
+
+size_t RunManager::running() const {
+  std::lock_guard lock(mutex_);
+  return running_;
+}
+
+bool RunManager::idle() const {
+  std::lock_guard lock(mutex_);
+  return queue_.empty() && running_ == 0;
+}
+
+std::vector<int> RunManager::worker_pids() const {
+  std::lock_guard lock(mutex_);
+  std::vector<int> pids;
+  for (const auto& [worker, executor] : executors_) {
+    int pid = executor->pid();
+    if (pid > 0) pids.push_back(pid);
+  }
+  return pids;
+}
+
+void RunManager::count_finished(const RunRecord& record) {
+  json::object state = record.to_json();
+  std::string status(state["status"].as_string());
+  double seconds = -1;
+  if (const json::value* times = state.if_contains("times")) {
+    const json::object& t = times->as_object();
+    if (t.contains("started") && t.contains("finished"))
+      seconds = t.at("finished").to_number<double>() - t.at("started").to_number<double>();
+  }
+  metrics_.run_finished(status, seconds);
 }
 
 void RunManager::worker_loop(int worker) {
@@ -277,8 +325,17 @@ void RunManager::worker_loop(int worker) {
   {
     std::lock_guard lock(mutex_);
     ++prepared_;
+    executors_[worker] = executor.get();
     ready_changed_.notify_all();
   }
+  struct Unlist {  // the executor leaves the list before it is destroyed
+    RunManager& manager;
+    int worker;
+    ~Unlist() {
+      std::lock_guard lock(manager.mutex_);
+      manager.executors_.erase(worker);
+    }
+  } unlist{*this, worker};
   for (;;) {
     std::shared_ptr<RunRecord> record;
     {
@@ -287,6 +344,7 @@ void RunManager::worker_loop(int worker) {
       if (queue_.empty()) return;
       record = queue_.front();
       queue_.pop_front();
+      ++running_;
     }
     record->set_running(worker);
     JobEvents events;
@@ -306,6 +364,12 @@ void RunManager::worker_loop(int worker) {
       outcome.status = JobOutcome::Status::Cancelled;
     }
     record->finish(std::move(outcome));
+    count_finished(*record);
+    {
+      std::lock_guard lock(mutex_);
+      --running_;
+      ready_changed_.notify_all();
+    }
     try {
       executor->recover();
     } catch (const std::exception& e) {
@@ -348,6 +412,7 @@ void RunManager::stop(StopMode mode) {
     outcome.error_code = "cancelled";
     outcome.error_message = "run " + record->id() + " was cancelled: the server is shutting down";
     record->finish(std::move(outcome));
+    count_finished(*record);
   }
   std::vector<std::thread> threads;
   {

@@ -19,6 +19,7 @@
 
 #include "brick/serve/server.h"
 #include "job.h"
+#include "metrics.h"
 
 namespace brick::serve {
 
@@ -34,6 +35,9 @@ class Executor {
   // worker process that died is started again here, not while its run's
   // client waits).
   virtual void recover() {}
+  // The worker's process id (Isolation::Process), else -1: its memory counts
+  // in the server's metrics.
+  virtual int pid() const { return -1; }
 };
 
 class RunRecord {
@@ -50,6 +54,8 @@ class RunRecord {
   boost::json::object to_json() const;
   // The PNG file of the k-th image of a finished run ("" when none).
   std::string image_file(size_t k) const;
+  // How it ended (meaningful once finished()), with the files' real paths.
+  JobOutcome outcome() const;
 
   // The event stream: the SSE text of the events after number `seen` into
   // `out`, `seen` moved to the last; true when the stream has ended (done,
@@ -95,7 +101,7 @@ class RunManager {
  public:
   using ExecutorFactory = std::function<std::unique_ptr<Executor>(int worker)>;
 
-  RunManager(const ServeOptions& options, ExecutorFactory factory);
+  RunManager(const ServeOptions& options, ExecutorFactory factory, Metrics& metrics);
   ~RunManager();
 
   // Starts the workers; each prepares its executor. ready() once all have.
@@ -112,6 +118,14 @@ class RunManager {
   // Drops a queued run or asks a running one to stop; false for an unknown id.
   bool cancel(const std::string& id);
   size_t queued() const;
+  // Runs executing on a worker now.
+  size_t running() const;
+  // Nothing queued and nothing running.
+  bool idle() const;
+  // The process ids of the worker processes (Isolation::Process).
+  std::vector<int> worker_pids() const;
+  // From now on submit() answers 503 "draining"; queued runs still run.
+  void set_draining();
   // Finish: workers finish every queued run; Cancel: queued runs are dropped
   // and running ones cancelled. Joins the workers.
   void stop(StopMode mode);
@@ -121,9 +135,11 @@ class RunManager {
  private:
   void worker_loop(int worker);
   std::string new_id();
+  void count_finished(const RunRecord& record);
 
   ServeOptions options_;
   ExecutorFactory factory_;
+  Metrics& metrics_;
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
   std::string run_dir_;
   mutable std::mutex mutex_;
@@ -133,9 +149,12 @@ class RunManager {
   std::map<std::string, std::shared_ptr<RunRecord>> runs_;
   std::deque<std::string> finished_order_;
   std::vector<std::thread> threads_;
+  std::map<int, Executor*> executors_;  // by worker, while its thread holds it
+  size_t running_ = 0;
   int prepared_ = 0;
   std::string preparation_error_;
   bool stopping_ = false;
+  bool draining_ = false;
   uint64_t counter_ = 0;
   uint64_t salt_;
 };

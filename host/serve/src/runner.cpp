@@ -58,7 +58,7 @@ JobOutcome Runner::run(const Job& job, const JobEvents& events, std::shared_ptr<
     const std::vector<std::string>& names = job.outputs.empty() ? entry->outputs : job.outputs;
     for (const std::string& name : names) {
       const host::Value* value = state.find(name);
-      outcome.outputs[name] = value ? output_json(*value) : json::value(nullptr);
+      outcome.outputs[name] = value ? output_json(*value, job.max_tensor_items) : json::value(nullptr);
     }
     if (const host::Value* paths = state.find("image_paths"); paths && paths->kind() == host::Value::Kind::List) {
       for (const host::Value& path : paths->as_list()) {

@@ -1,13 +1,19 @@
 #include "brick/serve/server.h"
 
+#include <unistd.h>
+
 #include <boost/asio/ip/address.hpp>
+#include <fstream>
 #include <thread>
 
 #include "api.h"
+#include "brick/host/base/device.h"
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
+#include "brick/host/components/components_manager.h"
 #include "catalog.h"
 #include "http_server.h"
+#include "metrics.h"
 #include "run_manager.h"
 #include "runner.h"
 #include "worker_process.h"
@@ -30,6 +36,14 @@ class InProcessExecutor : public Executor {
   Runner runner_;
 };
 
+// Resident memory of a process, in bytes (0 when it is gone).
+double resident_bytes(int pid) {
+  std::ifstream statm(pid > 0 ? "/proc/" + std::to_string(pid) + "/statm" : std::string("/proc/self/statm"));
+  long long size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
 }  // namespace
 
 void check_bind_address(const std::string& address, bool has_token) {
@@ -48,12 +62,15 @@ void check_bind_address(const std::string& address, bool has_token) {
 struct Server::Impl {
   ServeOptions options;
   brick_device device;
+  Metrics metrics;
   Catalog catalog;
   RunManager runs;
   Api api;
   HttpServer http;
   std::thread loader;
   std::atomic<bool> catalog_ready{false};
+  std::atomic<bool> draining{false};
+  int64_t cuda_free_at_start = -1;
   std::mutex mutex;
   std::string load_error;
   bool stopped = false;
@@ -62,11 +79,37 @@ struct Server::Impl {
       : options(std::move(o)),
         device(serve_device(options.device)),
         catalog(options),
-        runs(options, [this](int worker) { return make_executor(worker); }),
-        api(options, catalog, runs, [this] { return not_ready(); }),
-        http(options, api) {}
+        runs(
+            options, [this](int worker) { return make_executor(worker); }, metrics),
+        api(
+            options, catalog, runs, [this] { return not_ready(); }, [this] { return metrics_page(); }),
+        http(options, api, metrics) {}
+
+  std::string metrics_page() {
+    Metrics::Gauges gauges;
+    gauges.queued = runs.queued();
+    gauges.running = runs.running();
+    gauges.workers = std::max(1, options.workers);
+    gauges.ready = not_ready().empty();
+    gauges.draining = draining.load();
+    std::string name = host::device_name(device);
+    if (device.device_type == 2 /* CUDA */) {
+      std::optional<int64_t> free = host::cuda_free_memory(device.device_id);
+      if (free) {
+        gauges.memory_free.emplace_back(name, static_cast<double>(*free));
+        if (cuda_free_at_start >= 0)
+          gauges.memory_used.emplace_back(name, static_cast<double>(std::max<int64_t>(0, cuda_free_at_start - *free)));
+      }
+    } else {
+      double bytes = resident_bytes(-1);
+      for (int pid : runs.worker_pids()) bytes += resident_bytes(pid);
+      gauges.memory_used.emplace_back(name, bytes);
+    }
+    return metrics.render(gauges);
+  }
 
   std::string not_ready() {
+    if (draining.load()) return "draining";
     {
       std::lock_guard lock(mutex);
       if (!load_error.empty()) return load_error;
@@ -77,7 +120,7 @@ struct Server::Impl {
   }
 
   std::unique_ptr<Executor> make_executor(int worker) {
-    if (options.isolation == Isolation::Process) return make_process_executor(options, worker);
+    if (options.isolation == Isolation::Process) return make_process_executor(options, worker, metrics);
     return std::make_unique<InProcessExecutor>(catalog, device);
   }
 };
@@ -99,6 +142,11 @@ Server::~Server() {
 }
 
 void Server::start() {
+  if (impl_->device.device_type == 2 /* CUDA */) {
+    // The baseline of brick_device_memory_used_bytes: what was free before
+    // this server loaded anything.
+    impl_->cuda_free_at_start = host::cuda_free_memory(impl_->device.device_id).value_or(-1);
+  }
   impl_->http.start();
   // Loading may take long (weights): the server answers /health meanwhile.
   impl_->loader = std::thread([impl = impl_.get()] {
@@ -125,6 +173,28 @@ void Server::wait_ready() {
   std::lock_guard lock(impl_->mutex);
   if (!impl_->load_error.empty()) throw host::Error(BRICK_ERR_INVALID_ARGUMENT, impl_->load_error);
 }
+
+void Server::begin_drain() {
+  if (impl_->draining.exchange(true)) return;
+  impl_->runs.set_draining();
+  host::log(host::LogLevel::Info, "brick serve",
+            "draining: readiness fails, new runs get 503, the " + std::to_string(impl_->runs.queued()) +
+                " queued and " + std::to_string(impl_->runs.running()) + " running runs finish");
+}
+
+bool Server::idle() const { return impl_->runs.idle() && impl_->http.busy() == 0; }
+
+bool Server::drain(std::chrono::milliseconds timeout) {
+  begin_drain();
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!idle()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+void Server::record_plugin_reload(bool succeeded) { impl_->metrics.plugin_reload(succeeded); }
 
 void Server::stop(StopMode mode) {
   {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -36,14 +37,15 @@ std::string signal_text(int signal_number) {
 // The supervisor's side of one worker process.
 class ProcessExecutor : public Executor {
  public:
-  ProcessExecutor(const ServeOptions& options, int worker) : options_(options), worker_(worker) {}
+  ProcessExecutor(const ServeOptions& options, int worker, Metrics& metrics)
+      : options_(options), worker_(worker), metrics_(metrics) {}
   ~ProcessExecutor() override { end_process(); }
 
   void prepare() override { spawn(); }
 
   JobOutcome execute(const Job& job, const JobEvents& events,
                      std::shared_ptr<const std::atomic<bool>> cancel) override {
-    if (!channel_) spawn();  // a restart failed: try again
+    if (!channel_) restart();  // a restart failed: try again
     // What the supervisor knows of where the worker is, for the message if it dies.
     std::string where = job.is_block ? "block " + job.target : "pipeline '" + job.target + "'";
     std::string last_progress;
@@ -86,10 +88,17 @@ class ProcessExecutor : public Executor {
   }
 
   void recover() override {
-    if (!channel_) spawn();
+    if (!channel_) restart();
   }
 
+  int pid() const override { return pid_.load(); }
+
  private:
+  void restart() {
+    metrics_.worker_restarted();
+    spawn();
+  }
+
   void spawn() {
     int fds[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
@@ -151,14 +160,15 @@ class ProcessExecutor : public Executor {
 
   const ServeOptions& options_;
   int worker_;
-  pid_t pid_ = -1;
+  Metrics& metrics_;
+  std::atomic<pid_t> pid_{-1};
   std::unique_ptr<LineChannel> channel_;
 };
 
 }  // namespace
 
-std::unique_ptr<Executor> make_process_executor(const ServeOptions& options, int worker) {
-  return std::make_unique<ProcessExecutor>(options, worker);
+std::unique_ptr<Executor> make_process_executor(const ServeOptions& options, int worker, Metrics& metrics) {
+  return std::make_unique<ProcessExecutor>(options, worker, metrics);
 }
 
 int run_worker(const ServeOptions& options, int fd) {

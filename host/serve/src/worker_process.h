@@ -8,10 +8,12 @@
 #include <memory>
 
 #include "brick/serve/server.h"
+#include "metrics.h"
 #include "run_manager.h"
 
 namespace brick::serve {
 
-std::unique_ptr<Executor> make_process_executor(const ServeOptions& options, int worker);
+// Restarts after a death are counted in `metrics` (brick_worker_restarts_total).
+std::unique_ptr<Executor> make_process_executor(const ServeOptions& options, int worker, Metrics& metrics);
 
 }  // namespace brick::serve

@@ -63,6 +63,9 @@ struct ServeOptions {
   std::filesystem::path run_dir;
   // Finished runs kept for GET /runs/{id} (oldest dropped first).
   size_t keep_runs = 1000;
+  // How long a drain (SIGTERM to `brick serve`) lets queued and running runs
+  // finish before it cancels what is left.
+  std::chrono::milliseconds drain_timeout{30000};
 };
 
 enum class StopMode {
@@ -87,6 +90,21 @@ class BRICK_SERVE_API Server {
   // Stops accepting connections, lets runs finish or cancels them, then
   // closes every connection. Idempotent.
   void stop(StopMode mode);
+
+  // Graceful drain, for a replica behind a load balancer: from now on
+  // readiness fails (GET /v2/health/ready 400, GET /health 503 "draining"),
+  // new runs get 503 (a load balancer retries them on another replica), and
+  // the runs already taken (queued and running) go on; liveness stays up.
+  void begin_drain();
+  // Nothing queued, nothing running, no answer still owed to a client.
+  bool idle() const;
+  // begin_drain, then waits until idle() or `timeout`; true when idle. Then
+  // stop() (StopMode::Cancel cancels whatever the timeout left).
+  bool drain(std::chrono::milliseconds timeout);
+  // Counts a plugin reload in GET /metrics (brick_plugin_reloads_total, or
+  // brick_plugin_reload_failures_total when the new build was refused): the
+  // reload route and the plugin watcher call it.
+  void record_plugin_reload(bool succeeded);
 
   struct Impl;
 
