@@ -66,7 +66,8 @@ CLI::App* add_serve_command(CLI::App& app, ServeArguments& a) {
   cmd->add_option("--queue-size", a.queue_size, "Runs waiting before new ones get 429 (default 64)")
       ->check(CLI::Range(1, 1000000))
       ->allow_extra_args(false);
-  cmd->add_flag("!--no-watch", a.watch, "Do not watch the plugin folders (this build has no hot reload yet)");
+  cmd->add_flag("!--no-watch", a.watch,
+                "Do not watch the plugin folders for new builds (POST /plugins/reload still reloads)");
   cmd->add_option("--token-file", a.token_file,
                   "A file holding the token every request must carry as 'Authorization: Bearer <token>'")
       ->allow_extra_args(false);
@@ -145,9 +146,7 @@ int serve_command(const ServeArguments& arguments) {
     options.worker_command.insert(options.worker_command.end(), {"--device", options.device});
     if (!options.lock.empty()) options.worker_command.insert(options.worker_command.end(), {"--lock", options.lock});
   }
-  if (!arguments.watch) {
-    // Nothing to turn off yet: this build has no plugin watching (hot reload).
-  }
+  options.watch_plugins = arguments.watch;
 
   // The signals are taken by sigwait below, on this thread only: every
   // thread the server starts inherits the blocked mask.

@@ -190,15 +190,13 @@ Reply Api::route(const Request& request) {
     if (parts.size() == 1) {
       if (method != http::verb::get) return method_not_allowed("GET");
       return plain(json_response(request, http::status::ok,
-                                 json::object{{"plugins", catalog_.plugins_json()}, {"reload", "unavailable"}}));
+                                 json::object{{"plugins", catalog_.plugins_json()},
+                                              {"reload", reloads_.watching() ? "watching" : "on request"},
+                                              {"events", reloads_.recent_events()}}));
     }
     if (parts.size() == 2 && parts[1] == "reload") {
       if (method != http::verb::post) return method_not_allowed("POST");
-      // Hot reload (issue 11) is not part of libbrick yet; this route is
-      // where it plugs in (a new generation per reload in GET /plugins).
-      throw HttpError(501, "not_implemented",
-                      "plugin reload is not available in this build: every plugin stays at generation 1; restart "
-                      "the server to pick up a new plugin build");
+      return plain(reload_plugins(request));
     }
   }
   if (head == "pipelines" && parts.size() == 1) {
@@ -266,6 +264,45 @@ Reply Api::route(const Request& request) {
                       " (the routes: GET /health, /plugins, /pipelines, /metrics, POST /runs, GET|DELETE "
                       "/runs/{id}, GET /runs/{id}/events, /runs/{id}/images/{k}.png, and the Open Inference "
                       "Protocol's under /v2)");
+}
+
+// POST /plugins/reload {"name": "plugin"}: that plugin's file loaded again
+// as a new generation (docs/hot-reload.md); with no name, every loaded
+// plugin whose file changed. A refused build keeps the current generation
+// serving: 422 with the reason.
+Response Api::reload_plugins(const Request& request) {
+  std::optional<std::string> name;
+  if (!request.body().empty()) {
+    boost::system::error_code ec;
+    json::value body = json::parse(request.body(), ec);
+    if (ec) throw HttpError(400, "malformed_json", "the body is not valid JSON: " + ec.message());
+    if (!body.is_object()) throw HttpError(400, "invalid_request", "the body must be a JSON object");
+    for (const auto& [key, value] : body.as_object()) {
+      if (key != "name" || !value.is_string())
+        throw HttpError(400, "invalid_request", "a reload takes {\"name\": \"<plugin>\"} or nothing (every plugin)");
+      name = std::string(value.as_string());
+    }
+  }
+  json::array events;
+  const host::ReloadEvent* refused = nullptr;
+  std::vector<host::ReloadEvent> done = reloads_.reload(name);
+  for (const host::ReloadEvent& event : done) {
+    json::object entry{{"event", host::ReloadEvent::kind_name(event.kind)},
+                       {"plugin", event.plugin},
+                       {"version", event.version},
+                       {"generation", event.generation},
+                       {"message", event.message()}};
+    if (!event.reason.empty()) entry["reason"] = event.reason;
+    events.push_back(std::move(entry));
+    if (event.kind == host::ReloadEvent::Kind::Refused) refused = &event;
+  }
+  if (refused && name) {
+    return json_response(
+        request, http::status::unprocessable_entity,
+        json::object{{"error", json::object{{"code", "reload_refused"}, {"message", refused->message()}}},
+                     {"events", events}});
+  }
+  return json_response(request, http::status::ok, json::object{{"events", events}});
 }
 
 Reply Api::post_run(const Request& request) {

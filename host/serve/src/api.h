@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "metrics.h"
 #include "oip.h"
+#include "plugin_reloads.h"
 #include "run_manager.h"
 
 namespace brick::serve {
@@ -22,11 +23,12 @@ class Api {
   // `not_ready`: "" when the server takes runs, else why not ("loading",
   // "draining", or the error that stopped the pipelines loading).
   // `metrics_page`: the text of GET /metrics.
-  Api(const ServeOptions& options, Catalog& catalog, RunManager& runs, std::function<std::string()> not_ready,
-      std::function<std::string()> metrics_page)
+  Api(const ServeOptions& options, Catalog& catalog, RunManager& runs, PluginReloads& reloads,
+      std::function<std::string()> not_ready, std::function<std::string()> metrics_page)
       : options_(options),
         catalog_(catalog),
         runs_(runs),
+        reloads_(reloads),
         not_ready_(not_ready),
         metrics_page_(std::move(metrics_page)),
         oip_(catalog, runs, not_ready) {}
@@ -43,11 +45,13 @@ class Api {
  private:
   Reply route(const Request& request);
   Reply post_run(const Request& request);
+  Response reload_plugins(const Request& request);
   bool authorized(const Request& request) const;
 
   const ServeOptions& options_;
   Catalog& catalog_;
   RunManager& runs_;
+  PluginReloads& reloads_;
   std::function<std::string()> not_ready_;
   std::function<std::string()> metrics_page_;
   Oip oip_;

@@ -170,20 +170,40 @@ json::array Catalog::plugins_json() const {
   std::lock_guard lock(mutex_);
   json::array out;
   for (const auto& plugin : all_plugins(pipelines_, blocks_)) {
-    json::array blocks, types;
+    json::array blocks, types, draining;
     for (const host::BlockClass& block : plugin->block_classes())
       blocks.push_back(json::string(block.qualified_name()));
     for (const std::string& type : plugin->component_class_names()) types.push_back(json::string(type));
-    // Hot reload (docs/hot-reload.md) is not in this build: every plugin is
-    // its first and only generation.
-    out.push_back(json::object{{"name", plugin->name()},
-                               {"version", plugin->version()},
-                               {"generation", 1},
-                               {"file", plugin->path().string()},
-                               {"description", plugin->description()},
-                               {"blocks", blocks},
-                               {"component_types", types}});
+    // Old generations that runs in flight (or objects made by them) still hold.
+    std::set<uint64_t> seen;
+    for (host::Host* host : hosts()) {
+      for (const host::PluginGeneration& g : host->generations()) {
+        if (g.name != plugin->name() || g.current || !seen.insert(g.generation).second) continue;
+        draining.push_back(
+            json::object{{"version", g.version}, {"generation", g.generation}, {"hash", g.content_hash}});
+      }
+    }
+    json::object entry{{"name", plugin->name()},
+                       {"version", plugin->version()},
+                       {"generation", plugin->generation()},
+                       {"hash", plugin->content_hash()},
+                       {"file", plugin->path().string()},
+                       {"description", plugin->description()},
+                       {"unloadable", plugin->unloadable()},
+                       {"blocks", blocks},
+                       {"component_types", types},
+                       {"draining", draining}};
+    if (!plugin->unloadable()) entry["resident_reason"] = plugin->resident_reason();
+    out.push_back(std::move(entry));
   }
+  return out;
+}
+
+std::vector<host::Host*> Catalog::hosts() const {
+  std::lock_guard lock(mutex_);
+  std::vector<host::Host*> out;
+  for (const auto& entry : pipelines_) out.push_back(entry->target.host.get());
+  for (const auto& [name, entry] : blocks_) out.push_back(entry->target.host.get());
   return out;
 }
 

@@ -57,8 +57,13 @@ class Catalog {
   std::shared_ptr<const CatalogEntry> block(const std::string& qualified_name);
   std::vector<std::shared_ptr<const CatalogEntry>> pipelines() const;
 
-  // Every plugin the catalog's targets have loaded.
+  // Every plugin the catalog's targets have loaded: its current generation
+  // (version, generation number, content hash, whether it can be unloaded)
+  // and the old generations still draining.
   boost::json::array plugins_json() const;
+  // The hosts of every pipeline and opened block (they live as long as the
+  // catalog): what a reload publishes a new generation in.
+  std::vector<host::Host*> hosts() const;
   size_t plugin_count() const;
 
   // A pipeline over an entry, moved to `device` with its components loaded

@@ -298,6 +298,11 @@ std::vector<int> RunManager::worker_pids() const {
   return pids;
 }
 
+void RunManager::reload_workers(const std::string& plugin) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [worker, executor] : executors_) executor->reload(plugin);
+}
+
 void RunManager::count_finished(const RunRecord& record) {
   json::object state = record.to_json();
   std::string status(state["status"].as_string());

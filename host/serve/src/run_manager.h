@@ -38,6 +38,10 @@ class Executor {
   // The worker's process id (Isolation::Process), else -1: its memory counts
   // in the server's metrics.
   virtual int pid() const { return -1; }
+  // A new build of `plugin` was published (plugin_reloads.h): a worker
+  // process reloads it in its own hosts. Called from another thread than
+  // execute's. In-process workers share the server's hosts: nothing to do.
+  virtual void reload(const std::string& plugin) { (void)plugin; }
 };
 
 class RunRecord {
@@ -124,6 +128,8 @@ class RunManager {
   bool idle() const;
   // The process ids of the worker processes (Isolation::Process).
   std::vector<int> worker_pids() const;
+  // Executor::reload on every worker.
+  void reload_workers(const std::string& plugin);
   // From now on submit() answers 503 "draining"; queued runs still run.
   void set_draining();
   // Finish: workers finish every queued run; Cancel: queued runs are dropped

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "http_server.h"
 #include "metrics.h"
+#include "plugin_reloads.h"
 #include "run_manager.h"
 #include "runner.h"
 #include "worker_process.h"
@@ -65,6 +66,7 @@ struct Server::Impl {
   Metrics metrics;
   Catalog catalog;
   RunManager runs;
+  PluginReloads reloads;
   Api api;
   HttpServer http;
   std::thread loader;
@@ -81,8 +83,14 @@ struct Server::Impl {
         catalog(options),
         runs(
             options, [this](int worker) { return make_executor(worker); }, metrics),
+        reloads(catalog, &metrics, /*validate=*/true,
+                [this](const std::string& plugin) {
+                  // In-process workers share the catalog's hosts; worker
+                  // processes have their own and are told.
+                  if (options.isolation == Isolation::Process) runs.reload_workers(plugin);
+                }),
         api(
-            options, catalog, runs, [this] { return not_ready(); }, [this] { return metrics_page(); }),
+            options, catalog, runs, reloads, [this] { return not_ready(); }, [this] { return metrics_page(); }),
         http(options, api, metrics) {}
 
   std::string metrics_page() {
@@ -119,6 +127,23 @@ struct Server::Impl {
     return catalog_ready.load() && runs.ready() ? "" : "loading";
   }
 
+  // The search path's folders and those of every loaded plugin.
+  void start_watching() {
+    std::vector<std::filesystem::path> dirs = options.search.search_dirs();
+    for (host::Host* host : catalog.hosts()) {
+      for (const auto& plugin : host->plugins()) {
+        std::filesystem::path dir = plugin->path().parent_path();
+        if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+      }
+    }
+    try {
+      reloads.watch(dirs, options.reload_debounce);
+    } catch (const host::Error& e) {
+      host::log(host::LogLevel::Warning, "brick serve",
+                std::string("not watching the plugin folders: ") + e.what() + " (POST /plugins/reload still works)");
+    }
+  }
+
   std::unique_ptr<Executor> make_executor(int worker) {
     if (options.isolation == Isolation::Process) return make_process_executor(options, worker, metrics);
     return std::make_unique<InProcessExecutor>(catalog, device);
@@ -152,6 +177,7 @@ void Server::start() {
   impl_->loader = std::thread([impl = impl_.get()] {
     try {
       impl->catalog.load_pipelines();
+      if (impl->options.watch_plugins) impl->start_watching();
       impl->catalog_ready = true;
       impl->runs.start();
       impl->runs.wait_ready();

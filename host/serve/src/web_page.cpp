@@ -211,6 +211,8 @@ async function load() {
     for (const p of pipelines) { const o = document.createElement("option"); o.value = o.textContent = p.name; select.appendChild(o); }
     renderForm();
     await loadPlugins();
+    // New plugin builds are picked up while the page is open (hot reload).
+    if (!window.pluginTimer) window.pluginTimer = setInterval(() => loadPlugins().catch(() => {}), 5000);
     setStatus("ready");
     document.body.dataset.ready = "1";
   } catch (e) { showError(e.message); }

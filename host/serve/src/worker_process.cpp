@@ -17,6 +17,7 @@
 #include "brick/host/base/log.h"
 #include "catalog.h"
 #include "line_channel.h"
+#include "plugin_reloads.h"
 #include "runner.h"
 
 extern char** environ;
@@ -93,6 +94,14 @@ class ProcessExecutor : public Executor {
 
   int pid() const override { return pid_.load(); }
 
+  // The worker reloads in its own hosts, between its runs or during one (the
+  // run finishes on the generation it started with). A worker started later
+  // loads the new file anyway.
+  void reload(const std::string& plugin) override {
+    std::lock_guard lock(channel_mutex_);
+    if (channel_) channel_->send(json::object{{"reload", plugin}});
+  }
+
  private:
   void restart() {
     metrics_.worker_restarted();
@@ -125,7 +134,10 @@ class ProcessExecutor : public Executor {
       throw host::Error(BRICK_ERR_INTERNAL, "cannot start the worker " + arguments[0] + ": " + strerror(error));
     }
     pid_ = pid;
-    channel_ = std::make_unique<LineChannel>(fds[0]);
+    {
+      std::lock_guard lock(channel_mutex_);
+      channel_ = std::make_unique<LineChannel>(fds[0]);
+    }
     // The worker says when its pipelines are loaded (or why they are not).
     json::object hello;
     LineChannel::Read read = channel_->receive(hello, -1);
@@ -142,7 +154,10 @@ class ProcessExecutor : public Executor {
   // returns how it ended.
   std::string end_process() {
     if (pid_ <= 0) return "not running";
-    channel_.reset();  // closing our end: the worker's reads end
+    {
+      std::lock_guard lock(channel_mutex_);
+      channel_.reset();  // closing our end: the worker's reads end
+    }
     int status = 0;
     pid_t done = 0;
     for (int i = 0; i < 500 && (done = waitpid(pid_, &status, WNOHANG)) == 0; ++i)
@@ -162,6 +177,8 @@ class ProcessExecutor : public Executor {
   int worker_;
   Metrics& metrics_;
   std::atomic<pid_t> pid_{-1};
+  // Swapped on the worker thread; reload() sends on it from another.
+  std::mutex channel_mutex_;
   std::unique_ptr<LineChannel> channel_;
 };
 
@@ -178,11 +195,14 @@ int run_worker(const ServeOptions& options, int fd) {
   LineChannel channel(fd);
   std::unique_ptr<Catalog> catalog;
   std::unique_ptr<Runner> runner;
+  std::unique_ptr<PluginReloads> reloads;
   try {
     catalog = std::make_unique<Catalog>(options);
     catalog->load_pipelines();
     runner = std::make_unique<Runner>(*catalog, serve_device(options.device));
     runner->prepare();
+    // The server validated the build before telling this worker about it.
+    reloads = std::make_unique<PluginReloads>(*catalog, nullptr, /*validate=*/false);
   } catch (const std::exception& e) {
     channel.send(json::object{{"error", e.what()}});
     return 1;
@@ -206,6 +226,15 @@ int run_worker(const ServeOptions& options, int fd) {
         changed.notify_one();
       } else if (const json::value* id = message.if_contains("cancel")) {
         if (cancel && running == id->as_string()) cancel->store(true);
+      } else if (const json::value* plugin = message.if_contains("reload")) {
+        // Here, on the reader: loading a build the server already validated
+        // takes milliseconds, and the run in progress is not waiting on it.
+        std::string name(plugin->as_string());
+        try {
+          reloads->reload(name);
+        } catch (const std::exception& e) {
+          host::log(host::LogLevel::Warning, "brick serve", "worker: reload of " + name + ": " + e.what());
+        }
       }
     }
     std::lock_guard lock(mutex);

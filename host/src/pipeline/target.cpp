@@ -77,11 +77,13 @@ void Target::use_model(const std::string& pretrained_model_name_or_path, const s
 
 ModularPipeline Target::init_pipeline(const std::string& workflow) const {
   if (file) return file->init_pipeline(*host, workflow);
-  if (model.empty()) return ModularPipeline(blocks(workflow));
-  // Made after the block, which may have opened the plugin whose types it needs.
+  // The types are taken after the block is made, which may have opened the
+  // plugin whose types it needs; the pipeline follows the host's reloads.
   BlockPtr made = blocks(workflow);
   PipelineOptions options;
+  options.host = host.get();
   options.component_types = host->component_types();
+  if (model.empty()) return ModularPipeline(std::move(made), std::move(options));
   return ModularPipeline::from_pretrained(model, std::move(made), std::move(options));
 }
 

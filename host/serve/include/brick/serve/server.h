@@ -66,6 +66,12 @@ struct ServeOptions {
   // How long a drain (SIGTERM to `brick serve`) lets queued and running runs
   // finish before it cancels what is left.
   std::chrono::milliseconds drain_timeout{30000};
+  // Hot reload (docs/hot-reload.md): watch the plugin folders (the search
+  // path's and those of the loaded plugins) and publish a new build of a
+  // loaded plugin once its file has been quiet for `reload_debounce`. POST
+  // /plugins/reload works either way.
+  bool watch_plugins = true;
+  std::chrono::milliseconds reload_debounce{200};
 };
 
 enum class StopMode {
@@ -102,8 +108,9 @@ class BRICK_SERVE_API Server {
   // stop() (StopMode::Cancel cancels whatever the timeout left).
   bool drain(std::chrono::milliseconds timeout);
   // Counts a plugin reload in GET /metrics (brick_plugin_reloads_total, or
-  // brick_plugin_reload_failures_total when the new build was refused): the
-  // reload route and the plugin watcher call it.
+  // brick_plugin_reload_failures_total when the new build was refused), for
+  // an embedding host that reloads by other means; the server's own reloads
+  // (POST /plugins/reload, the watcher) are counted already.
   void record_plugin_reload(bool succeeded);
 
   struct Impl;
