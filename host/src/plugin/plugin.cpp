@@ -395,11 +395,10 @@ std::shared_ptr<Plugin> Plugin::load(const std::filesystem::path& path, uint64_t
     }
   }
   plugin->unloadable_ = plugin->resident_reason_.empty();
-  keep_resident.armed = !plugin->unloadable_;
-  if (!plugin->unloadable_) {
-    keep_resident.armed = false;
-    if (blocker.empty()) make_resident(copy);
-  }
+  keep_resident.armed = false;
+  // Opened without RTLD_NODELETE (its file showed no trap) but not
+  // unloadable after all: resident from now on.
+  if (!plugin->unloadable_ && blocker.empty()) make_resident(copy);
   std::tie(plugin->map_begin_, plugin->map_end_) = mapped_range(copy.string());
   return plugin;
 }
@@ -488,7 +487,9 @@ Plugin::~Plugin() {
         release.detail = release.unloaded ? "unloaded" : "dlclose left it mapped (a library it loaded pins it)";
       }
     }
-    log(release.unloaded || shared ? LogLevel::Info : LogLevel::Warning, "brick",
+    // A routine unload is debug news (a host ending unloads its plugins);
+    // one that left the library mapped is a warning.
+    log(release.unloaded || shared ? LogLevel::Debug : LogLevel::Warning, "brick",
         "plugin '" + release.name + "' " + release.version + " (generation " + std::to_string(release.generation) +
             "): " + release.detail);
     if (job->listener) job->listener(release);
