@@ -15,6 +15,7 @@
 
 BRICK_PLUGIN("stable_diffusion_xl", "0.1.0", "diffusers' modular Stable Diffusion XL blocks (also SD 1.x/2.x)") {
   using namespace stable_diffusion_xl;
+  plugin.unloadable();  // no thread_local, torch operators or CUDA kernels (docs/hot-reload.md)
   plugin.add<StableDiffusionXLTextEncoderStep>("StableDiffusionXLTextEncoderStep",
                                                "prompt -> prompt_embeds, pooled_prompt_embeds (both CLIP encoders)");
   plugin.add<StableDiffusionTextEncoderStep>("StableDiffusionTextEncoderStep",

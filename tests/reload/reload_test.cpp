@@ -527,7 +527,7 @@ TEST_F(ReloadTest, SdkPluginIsUnloaded) {
 TEST(UnloadFacts, FirstPartyPlugins) {
   const fs::path dir = fs::path(BRICK_BINARY_DIR) / "lib" / "brick" / "plugins";
   int checked = 0;
-  for (const char* name : {"example", "core", "shapes", "image", "diffusers"}) {
+  for (const char* name : {"example", "core", "shapes", "image", "diffusers", "stable_diffusion_xl"}) {
     fs::path file = dir / (std::string(name) + ".so");
     if (!fs::exists(file)) continue;
     EXPECT_EQ(brick::registry::unload_blocker(brick::registry::read_unload_facts(file)), "") << file;
