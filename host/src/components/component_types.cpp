@@ -121,9 +121,16 @@ std::shared_ptr<Object> load_single_file(const ComponentTypes& types, const fs::
   config.emplace_back("_name_or_path", Value(file.string()));
   std::shared_ptr<Object> object = type->create(Value::dict(std::move(config)));
   if (!object) throw Error(BRICK_ERR_INTERNAL, "its type created nothing");
-  SafetensorsFile read = read_safetensors(file, options);
+  // Mapped as stored, neither converted nor moved: the file holds every
+  // model of the pipeline, and each component keeps only its own tensors;
+  // torch_dtype and the device then apply to those alone (converting the
+  // whole file for each component would peak at the file's converted size).
+  SafetensorsFile read = read_safetensors(file);
   try {
     object->call("load_state_dict", Value::dict({{"state_dict", Value::dict(std::move(read.tensors))}}));
+    read.tensors.clear();
+    if (!options.dtype.empty()) object->call("to", Value::dict({{"dtype", Value(options.dtype)}}));
+    if (options.device) object->to(*options.device);
   } catch (const Error& e) {
     throw Error(e.status(), "'" + file.string() + "': " + e.what());
   }

@@ -16,13 +16,14 @@ Value expected(const std::string& name) {
   return Value::dict(brick::host::read_safetensors(kDiffusersFixtures / "expected" / (name + ".safetensors")).tensors);
 }
 
-std::shared_ptr<Object> load(const std::string& type_hint, const fs::path& path, Value config = Value()) {
+std::shared_ptr<Object> load(const std::string& type_hint, const fs::path& path, Value config = Value(),
+                             const brick::host::LoadOptions& options = {}) {
   brick::host::ComponentSpec spec;
   spec.name = "component";
   spec.type_hint = type_hint;
   spec.pretrained_model_name_or_path = path.string();
   spec.config = std::move(config);
-  return host().component_types()->load(spec);
+  return host().component_types()->load(spec, options);
 }
 
 Value config_json(const fs::path& folder) { return brick::host::parse_json(read_text(folder / "config.json")); }
@@ -78,6 +79,25 @@ TEST(SingleFile, TextEncodersAreTheirFoldersWeights) {
     const char* pooled = std::string(type).find("Projection") != std::string::npos ? "text_embeds" : "pooler_output";
     EXPECT_LT(max_difference(tensor(a, pooled), tensor(b, pooled)), 1e-6);
   }
+}
+
+TEST(SingleFile, TorchDtypeAppliesToTheComponentsOwnTensors) {
+  brick::host::LoadOptions options;
+  options.dtype = "float64";
+  const fs::path file = kModels / "single_file_sd1.safetensors";
+  auto unet = load("diffusers.UNet2DConditionModel", file, config_json(kModels / "single_file_sd1" / "unet"), options);
+  EXPECT_EQ(call(unet, "dtype").as_string(), "torch.float64");
+  auto text_encoder = load("transformers.CLIPTextModel", file, Value(), options);
+  Value weights = call(text_encoder, "state_dict");
+  EXPECT_EQ(tensor(weights, "text_model.final_layer_norm.weight").scalar_type(), at::kDouble);
+  Value reference = expected("single_file_sd1");
+  at::Tensor out = call(unet, "forward",
+                        {{"sample", Value(tensor(reference, "sample").to(at::kDouble))},
+                         {"timestep", Value(tensor(reference, "timestep"))},
+                         {"encoder_hidden_states", Value(tensor(reference, "encoder_hidden_states").to(at::kDouble))}})
+                       .as_tensor();
+  EXPECT_EQ(out.scalar_type(), at::kDouble);
+  EXPECT_LT(max_difference(out, tensor(reference, "unet_out")), 1e-4);
 }
 
 TEST(SingleFile, WithoutAConfigTheKeysChooseTheModel) {
