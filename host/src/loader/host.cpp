@@ -32,8 +32,19 @@ Host::Host() : listener_(std::make_shared<Listener>()) {}
 // Events stop here: generations released after this (by pipelines that
 // outlived their host, or the reaper) are only logged.
 Host::~Host() {
-  std::lock_guard lock(listener_->mutex);
-  listener_->callback = nullptr;
+  {
+    std::lock_guard lock(listener_->mutex);
+    listener_->callback = nullptr;
+  }
+  // Plugins only this host held are released here; their unloads (on the
+  // reaper thread) end before the host does, so that a process that ends
+  // right after (brick run) never exits in the middle of a dlclose, where
+  // the library would be found still mapped.
+  {
+    std::lock_guard lock(mutex_);
+    plugins_.clear();
+  }
+  wait_for_plugin_unloads();
 }
 
 const char* ReloadEvent::kind_name(Kind kind) {
