@@ -4,8 +4,12 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "run_manager.h"
 
@@ -23,5 +27,16 @@ struct Reply {
   // as GET /runs/{id} shows it).
   std::function<Response(const Request&, const RunRecord&)> answer;
 };
+
+// A complete answer.
+Reply plain(Response response);
+
+// A JSON answer to `request`: the body serialized, the server's headers,
+// never cached, keep-alive as the client asked.
+Response json_response(const Request& request, http::status status, const boost::json::value& body);
+
+// A request target's path (its query dropped) split at '/': "/v2/models/x"
+// -> {"v2", "models", "x"}.
+std::vector<std::string> path_parts(std::string_view target);
 
 }  // namespace brick::serve

@@ -1,5 +1,7 @@
 #include "metrics.h"
 
+#include "api_types.h"
+
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -55,23 +57,10 @@ void sample(std::string& out, const std::string& name, const std::string& labels
   out += '\n';
 }
 
-std::vector<std::string> parts_of(std::string_view target) {
-  std::string_view path = target.substr(0, target.find('?'));
-  std::vector<std::string> parts;
-  size_t start = 1;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) parts.emplace_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
-
 }  // namespace
 
 std::string route_label(std::string_view target) {
-  std::vector<std::string> p = parts_of(target);
+  std::vector<std::string> p = path_parts(target);
   size_t n = p.size();
   if (n == 0) return "/";
   const std::string& head = p[0];

@@ -69,17 +69,6 @@ std::string oip_datatype(const std::string& dtype) {
   return "BYTES";
 }
 
-Response json_answer(const Request& request, http::status status, const json::value& body) {
-  Response response{status, request.version()};
-  response.set(http::field::server, "brick-serve");
-  response.set(http::field::content_type, "application/json");
-  response.set(http::field::cache_control, "no-store");
-  response.keep_alive(request.keep_alive());
-  response.body() = json::serialize(body) + "\n";
-  response.prepare_payload();
-  return response;
-}
-
 // A health answer: the status is the answer, the body is empty (as the spec says).
 Reply health(const Request& request, bool yes, int no_status = 400) {
   Reply reply;
@@ -88,12 +77,6 @@ Reply health(const Request& request, bool yes, int no_status = 400) {
   reply.response.set(http::field::cache_control, "no-store");
   reply.response.keep_alive(request.keep_alive());
   reply.response.prepare_payload();
-  return reply;
-}
-
-Reply plain(Response response) {
-  Reply reply;
-  reply.response = std::move(response);
   return reply;
 }
 
@@ -210,7 +193,7 @@ OipTensorType oip_tensor_type(const std::string& type_hint) {
 }
 
 Response Oip::error(const Request& request, int status, const std::string& message) {
-  Response response = json_answer(request, static_cast<http::status>(status), json::object{{"error", message}});
+  Response response = json_response(request, static_cast<http::status>(status), json::object{{"error", message}});
   if (status == 429 || status == 503) response.set(http::field::retry_after, "1");
   return response;
 }
@@ -246,8 +229,8 @@ Reply Oip::route(const Request& request, const std::vector<std::string>& parts) 
   if (n == 1) {
     only(http::verb::get, "GET");
     return plain(
-        json_answer(request, http::status::ok,
-                    json::object{{"name", "brick"}, {"version", BRICK_VERSION}, {"extensions", json::array{}}}));
+        json_response(request, http::status::ok,
+                      json::object{{"name", "brick"}, {"version", BRICK_VERSION}, {"extensions", json::array{}}}));
   }
   if (n == 3 && parts[1] == "health" && (parts[2] == "live" || parts[2] == "ready")) {
     only(http::verb::get, "GET");
@@ -297,11 +280,11 @@ Reply Oip::route(const Request& request, const std::vector<std::string>& parts) 
         OipTensorType type = oip_tensor_type(i < entry->output_types.size() ? entry->output_types[i] : "");
         outputs.push_back(json::object{{"name", name}, {"datatype", type.datatype}, {"shape", shape_json(type.shape)}});
       }
-      return plain(json_answer(request, http::status::ok,
-                               json::object{{"name", entry->name},
-                                            {"platform", entry->is_block ? "brick_block" : "brick_pipeline"},
-                                            {"inputs", inputs},
-                                            {"outputs", outputs}}));
+      return plain(json_response(request, http::status::ok,
+                                 json::object{{"name", entry->name},
+                                              {"platform", entry->is_block ? "brick_block" : "brick_pipeline"},
+                                              {"inputs", inputs},
+                                              {"outputs", outputs}}));
     }
     if (n == rest + 1 && parts[rest] == "ready") {
       only(http::verb::get, "GET");
@@ -660,7 +643,7 @@ Reply Oip::infer(const Request& request, const std::shared_ptr<const CatalogEntr
       json::object answer{{"model_name", model_entry->name}, {"outputs", std::move(outputs)}};
       if (!id.empty()) answer["id"] = id;
       answer["parameters"] = json::object{{"run", record.id()}};
-      return json_answer(request, http::status::ok, answer);
+      return json_response(request, http::status::ok, answer);
     } catch (const std::exception& e) {
       return Oip::error(request, 500, "run " + record.id() + ": " + e.what());
     }
