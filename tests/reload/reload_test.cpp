@@ -30,38 +30,16 @@
 #include "brick/registry/content_hash.h"
 #include "brick/registry/lock_file.h"
 #include "brick/registry/unload_facts.h"
+#include "plugin_install.h"
 
 namespace fs = std::filesystem;
 using namespace brick::host;
 
 namespace {
 
-const fs::path kBuilds = RELOAD_PLUGIN_DIR;
-
-fs::path build_of(const std::string& name) { return kBuilds / (name + ".so"); }
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// What `install` and package managers do: a new file renamed over the old.
-void install_by_rename(const std::string& build, const fs::path& target) {
-  fs::path temporary = target.parent_path() / (".install." + target.filename().string());
-  fs::copy_file(build_of(build), temporary, fs::copy_options::overwrite_existing);
-  fs::rename(temporary, target);
-}
-
-// What `cp` does: the bytes written into the existing file (same inode).
-void install_by_copy(const std::string& build, const fs::path& target) {
-  std::string bytes = read_bytes(build_of(build));
-  int fd = ::open(target.c_str(), O_WRONLY | O_TRUNC);
-  ASSERT_GE(fd, 0);
-  ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  ::close(fd);
-}
+using reload_test::build_of;
+using reload_test::install_by_copy;
+using reload_test::install_by_rename;
 
 // Libraries mapped from the generations folder.
 int mapped_generations() {

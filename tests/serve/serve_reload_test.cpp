@@ -18,37 +18,15 @@
 
 #include "brick/serve/server.h"
 #include "http_client.h"
+#include "reload/plugin_install.h"
 
 namespace {
 
 using namespace serve_test;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-const fs::path kBuilds = RELOAD_PLUGIN_DIR;
-
-std::string bytes_of(const std::string& build) {
-  std::ifstream in(kBuilds / (build + ".so"), std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// `install`: a new file renamed over the old one.
-void install_by_rename(const std::string& build, const fs::path& target) {
-  fs::path temporary = target.parent_path() / (".install." + target.filename().string());
-  fs::copy_file(kBuilds / (build + ".so"), temporary, fs::copy_options::overwrite_existing);
-  fs::rename(temporary, target);
-}
-
-// `cp`: the bytes written into the existing file.
-void install_by_copy(const std::string& build, const fs::path& target) {
-  std::string bytes = bytes_of(build);
-  int fd = ::open(target.c_str(), O_WRONLY | O_TRUNC);
-  ASSERT_GE(fd, 0);
-  ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  ::close(fd);
-}
+using reload_test::install_by_copy;
+using reload_test::install_by_rename;
 
 class ServeReload : public ::testing::TestWithParam<brick::serve::Isolation> {
  protected:
