@@ -13,6 +13,7 @@
 
 #include "cli/run_brick.h"
 #include "http_client.h"
+#include "serve_command.h"
 
 namespace {
 
@@ -39,44 +40,13 @@ TEST(ServeCommand, RefusesAnOpenAddressWithoutAToken) {
   EXPECT_TRUE(cli_run::contains(result.output, "pipeline 'gone'")) << result.output;
 }
 
-// Reads the child's stderr until `marker` appears (and, when `until` is
-// given, `until` after it); returns what lies between the two (the marker
-// itself without `until`), "" at EOF. (No <regex>: GCC 12 warns inside it
-// under ASan, and -Werror makes that fatal.)
-std::string read_until(int fd, std::string& text, const std::string& marker, const std::string& until = {}) {
-  for (;;) {
-    if (size_t at = text.find(marker); at != std::string::npos) {
-      const size_t from = at + marker.size();
-      if (until.empty()) return marker;
-      if (size_t end = text.find(until, from); end != std::string::npos) return text.substr(from, end - from);
-    }
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 120000) <= 0) return {};
-    char chunk[4096];
-    ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n <= 0) return {};
-    text.append(chunk, static_cast<size_t>(n));
-  }
-}
-
 TEST(ServeCommand, SigtermStopsTheServerWithStatusZero) {
-  int err[2];
-  ASSERT_EQ(pipe(err), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(err[1], 2);
-    close(err[0]);
-    execl(BRICK_BINARY_DIR "/bin/brick", "brick", "serve", "--port", "0", "--no-installed", "-P", TEST_PLUGIN_DIR, "-P",
-          BRICK_BINARY_DIR "/lib/brick/plugins", "--pipeline", BRICK_SOURCE_DIR "/tests/serve/slow_loop.json",
-          "--drain-timeout", "0", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(err[1]);
-  std::string text;
-  std::string port_text = read_until(err[0], text, "listening on http://127.0.0.1:", "/");
-  ASSERT_FALSE(port_text.empty()) << text;
-  uint16_t port = static_cast<uint16_t>(std::stoi(port_text));
+  ServeCommand command = start_serve_command("0");
+  ASSERT_GT(command.pid, 0);
+  ASSERT_NE(command.port, 0) << command.text;
+  const pid_t pid = command.pid;
+  const uint16_t port = command.port;
+  std::string& text = command.text;
   // /health is 503 while loading, then 200.
   int status = 0;
   while ((status = get(port, "/health").status) == 503) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -85,10 +55,10 @@ TEST(ServeCommand, SigtermStopsTheServerWithStatusZero) {
   ASSERT_EQ(submitted.status, 202) << submitted.body;
 
   kill(pid, SIGTERM);
-  read_until(err[0], text, "stopped");
+  read_until(command.err, text, "stopped");
   int wait_status = 0;
   ASSERT_EQ(waitpid(pid, &wait_status, 0), pid);
-  close(err[0]);
+  close(command.err);
   ASSERT_TRUE(WIFEXITED(wait_status)) << text;
   EXPECT_EQ(WEXITSTATUS(wait_status), 0) << text;
   EXPECT_TRUE(cli_run::contains(text, "got SIGTERM")) << text;

@@ -12,43 +12,19 @@
 
 #include "cli/run_brick.h"
 #include "http_client.h"
+#include "serve_command.h"
 
 namespace {
 
 using namespace serve_test;
 
-// Reads the child's stderr into `text` until it holds `marker`; false at EOF.
-bool read_until(int fd, std::string& text, const std::string& marker) {
-  while (text.find(marker) == std::string::npos) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 120000) <= 0) return false;
-    char chunk[4096];
-    ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n <= 0) return false;
-    text.append(chunk, static_cast<size_t>(n));
-  }
-  return true;
-}
-
 TEST(ServeDrain, SigtermFinishesTheRunsTakenAndRefusesNewOnes) {
-  int err[2];
-  ASSERT_EQ(pipe(err), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(err[1], 2);
-    close(err[0]);
-    execl(BRICK_BINARY_DIR "/bin/brick", "brick", "serve", "--port", "0", "--no-installed", "-P", TEST_PLUGIN_DIR, "-P",
-          BRICK_BINARY_DIR "/lib/brick/plugins", "--pipeline", BRICK_SOURCE_DIR "/tests/serve/slow_loop.json",
-          "--drain-timeout", "60", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(err[1]);
-  std::string text;
-  ASSERT_TRUE(read_until(err[0], text, "listening on http://127.0.0.1:")) << text;
-  ASSERT_TRUE(read_until(err[0], text, "/\n")) << text;
-  size_t at = text.find("listening on http://127.0.0.1:") + 30;
-  uint16_t port = static_cast<uint16_t>(std::stoi(text.substr(at)));
+  ServeCommand command = start_serve_command("60");
+  ASSERT_GT(command.pid, 0);
+  ASSERT_NE(command.port, 0) << command.text;
+  const pid_t pid = command.pid;
+  const uint16_t port = command.port;
+  std::string& text = command.text;
   while (get(port, "/v2/health/ready").status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 
   // One run running and two queued (one worker), each with a client waiting
@@ -83,10 +59,10 @@ TEST(ServeDrain, SigtermFinishesTheRunsTakenAndRefusesNewOnes) {
     ASSERT_EQ(answer.status, 200) << answer.body;
     EXPECT_EQ(answer.object()["status"], "done") << answer.body;
   }
-  read_until(err[0], text, "stopped");
+  read_until(command.err, text, "stopped");
   int wait_status = 0;
   ASSERT_EQ(waitpid(pid, &wait_status, 0), pid);
-  close(err[0]);
+  close(command.err);
   ASSERT_TRUE(WIFEXITED(wait_status)) << text;
   EXPECT_EQ(WEXITSTATUS(wait_status), 0) << text;
   EXPECT_TRUE(cli_run::contains(text, "draining for up to 60")) << text;
