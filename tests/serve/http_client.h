@@ -1,23 +1,20 @@
-// A small HTTP client over Boost.Beast for the server's tests: one request
-// per connection, and an event-stream reader.
+// A small HTTP client for the server's tests: one request per connection, a
+// raw request, and an event-stream reader. Boost.Beast stays in
+// http_client.cpp: instantiated once, not in every test file.
 #pragma once
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json.hpp>
-#include <chrono>
+#include <boost/beast/http/verb.hpp>
+#include <boost/json.hpp>  // compiled once, in libbrick
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace serve_test {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
+namespace http = boost::beast::http;
 namespace json = boost::json;
-using tcp = net::ip::tcp;
 
 struct Answer {
   int status = 0;
@@ -27,33 +24,10 @@ struct Answer {
   json::object object() const { return json::parse(body).as_object(); }
 };
 
-inline Answer request(uint16_t port, http::verb method, const std::string& target, const std::string& body = {},
-                      const std::map<std::string, std::string>& headers = {}) {
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  stream.expires_after(std::chrono::minutes(2));  // a hung server fails the test, not the suite
-  http::request<http::string_body> req{method, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  for (const auto& [name, value] : headers) req.set(name, value);
-  if (!body.empty() || method == http::verb::post) {
-    req.set(http::field::content_type, "application/json");
-    req.body() = body;
-    req.prepare_payload();
-  }
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(256u << 20);
-  http::read(stream, buffer, parser);
-  Answer answer;
-  answer.status = static_cast<int>(parser.get().result_int());
-  for (const auto& field : parser.get()) answer.headers[std::string(field.name_string())] = std::string(field.value());
-  answer.body = parser.get().body();
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  return answer;
-}
+// One request to 127.0.0.1:port; a body is sent as JSON. A hung server fails
+// the test after two minutes, not the suite.
+Answer request(uint16_t port, http::verb method, const std::string& target, const std::string& body = {},
+               const std::map<std::string, std::string>& headers = {});
 
 inline Answer get(uint16_t port, const std::string& target, const std::map<std::string, std::string>& headers = {}) {
   return request(port, http::verb::get, target, {}, headers);
@@ -63,6 +37,10 @@ inline Answer post(uint16_t port, const std::string& target, const std::string& 
   return request(port, http::verb::post, target, body, headers);
 }
 
+// Writes `bytes` as they are (a partial or malformed request) and reads the
+// answer, waiting up to `wait_seconds`.
+Answer send_raw(uint16_t port, const std::string& bytes, int wait_seconds);
+
 struct Event {
   std::string name;
   json::value data;
@@ -70,49 +48,7 @@ struct Event {
 
 // Reads GET target's event stream; `on_event` returns false to stop early.
 // Returns the events read.
-template <typename F>
-std::vector<Event> read_events(uint16_t port, const std::string& target, F on_event) {
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  stream.expires_after(std::chrono::minutes(2));
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(stream, req);
-  std::string text;
-  std::vector<Event> events;
-  bool header_done = false;
-  char buffer[4096];
-  for (;;) {
-    beast::error_code ec;
-    size_t n = stream.read_some(net::buffer(buffer), ec);
-    text.append(buffer, n);
-    if (!header_done) {
-      size_t end = text.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        header_done = true;
-        text.erase(0, end + 4);
-      }
-    }
-    size_t end;
-    while (header_done && (end = text.find("\n\n")) != std::string::npos) {
-      std::string block = text.substr(0, end);
-      text.erase(0, end + 2);
-      Event event;
-      size_t pos = 0;
-      while (pos < block.size()) {
-        size_t eol = block.find('\n', pos);
-        if (eol == std::string::npos) eol = block.size();
-        std::string line = block.substr(pos, eol - pos);
-        if (line.rfind("event: ", 0) == 0) event.name = line.substr(7);
-        if (line.rfind("data: ", 0) == 0) event.data = json::parse(line.substr(6));
-        pos = eol + 1;
-      }
-      events.push_back(event);
-      if (!on_event(events.back())) return events;
-    }
-    if (ec) return events;
-  }
-}
+std::vector<Event> read_events(uint16_t port, const std::string& target,
+                               const std::function<bool(const Event&)>& on_event);
 
 }  // namespace serve_test

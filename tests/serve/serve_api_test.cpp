@@ -182,16 +182,9 @@ TEST_F(Serve, BadRequestsAreRefusedWithReasons) {
 
   // A request that stops half-way gets 408 after the idle timeout.
   {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port_));
-    std::string partial = "POST /runs HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"pipe";
-    net::write(stream, net::buffer(partial));
-    beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    stream.expires_after(std::chrono::minutes(1));
-    http::read(stream, buffer, response);
-    EXPECT_EQ(response.result_int(), 408u) << response.body();
+    Answer answer =
+        send_raw(port_, "POST /runs HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"pipe", /*wait_seconds=*/60);
+    EXPECT_EQ(answer.status, 408) << answer.body;
   }
   // Nothing else happened: the server still serves, with no run made.
   Answer health = get(port_, "/health");
