@@ -9,6 +9,7 @@
 #include "brick/host/base/log.h"
 #include "brick/host/base/names.h"
 #include "brick/host/base/progress_bar.h"
+#include "brick/host/components/single_file_checkpoint.h"
 #include "brick/host/pipeline/assignments.h"
 #include "brick/host/pipeline/modular_pipeline.h"
 #include "brick/host/pipeline/target.h"
@@ -88,6 +89,18 @@ int run_command(const RunArguments& options) {
       target.use_model(options.model);
     } catch (const host::Error& e) {
       throw host::Error(e.status(), std::string("--model: ") + e.what());
+    }
+  }
+  if (!options.model_config.empty()) {
+    if (options.model.empty() || !host::is_single_file_checkpoint(target.model)) {
+      throw UsageError("--model-config " + options.model_config +
+                       ": it names the configs of a single-file --model (FILE.safetensors), and --model " +
+                       (options.model.empty() ? std::string("is not given") : "'" + options.model + "' is not one"));
+    }
+    try {
+      target.use_model_config(options.model_config);
+    } catch (const host::Error& e) {
+      throw host::Error(e.status(), std::string("--model-config: ") + e.what());
     }
   }
 
