@@ -109,6 +109,22 @@ std::shared_ptr<CatalogEntry> Catalog::open(const std::string& name, const std::
 
 void Catalog::load_pipelines() {
   std::lock_guard lock(mutex_);
+  // A --model or --model-config for a name no pipeline is served as is
+  // refused before anything loads.
+  std::set<std::string> served;
+  for (const auto& [name, file] : options_.pipelines) served.insert(name);
+  if (options_.installed_pipelines) {
+    for (const std::filesystem::path& file : host::list_pipelines()) served.insert(file.stem().string());
+  }
+  for (const auto* given : {&options_.models, &options_.model_configs}) {
+    for (const auto& [pipeline, value] : *given) {
+      if (!served.count(pipeline)) {
+        throw host::Error(BRICK_ERR_INVALID_ARGUMENT,
+                          std::string(given == &options_.models ? "--model " : "--model-config ") + pipeline + "=" +
+                              value + ": no pipeline is served as '" + pipeline + "'");
+      }
+    }
+  }
   std::set<std::string> names;
   for (const auto& [name, file] : options_.pipelines) {
     if (!names.insert(name).second)
@@ -132,15 +148,6 @@ void Catalog::load_pipelines() {
         for (const auto& [pipeline, model] : options_.models) chosen = chosen || pipeline == name;
         if (chosen) throw host::Error(BRICK_ERR_INVALID_ARGUMENT, "pipeline '" + name + "': " + e.what());
         host::log_warning("brick serve: skipping the installed pipeline " + file.string() + ": " + e.what());
-      }
-    }
-  }
-  for (const auto* given : {&options_.models, &options_.model_configs}) {
-    for (const auto& [pipeline, value] : *given) {
-      if (!names.count(pipeline)) {
-        throw host::Error(BRICK_ERR_INVALID_ARGUMENT,
-                          std::string(given == &options_.models ? "--model " : "--model-config ") + pipeline + "=" +
-                              value + ": no pipeline is served as '" + pipeline + "'");
       }
     }
   }

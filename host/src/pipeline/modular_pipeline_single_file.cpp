@@ -1,14 +1,15 @@
-// ModularPipeline::from_single_file: a pipeline over one original
+// from_single_file: a pipeline over one original
 // checkpoint file, its configs from a repository or the built-in ones
 // (docs/models.md, "Single-file checkpoints").
 #include <optional>
 #include <system_error>
+#include <vector>
 
 #include "brick/host/base/error.h"
 #include "brick/host/components/component_types.h"
 #include "brick/host/components/model_search_path.h"
 #include "brick/host/components/single_file_checkpoint.h"
-#include "brick/host/pipeline/modular_pipeline.h"
+#include "brick/host/pipeline/single_file_pipeline.h"
 
 namespace brick::host {
 
@@ -40,8 +41,8 @@ Value model_config(const fs::path& folder) {
 
 }  // namespace
 
-ModularPipeline ModularPipeline::from_single_file(const fs::path& file, std::unique_ptr<ModularPipelineBlocks> blocks,
-                                                  PipelineOptions options, const std::string& config) {
+ModularPipeline from_single_file(const fs::path& file, std::unique_ptr<ModularPipelineBlocks> blocks,
+                                 PipelineOptions options, const std::string& config) {
   SingleFileCheckpoint checkpoint = inspect_single_file(file);
   std::optional<fs::path> repository;
   if (!config.empty()) {
@@ -59,9 +60,10 @@ ModularPipeline ModularPipeline::from_single_file(const fs::path& file, std::uni
     return *builtin;
   };
   const fs::path index = repository && has_index(*repository) ? *repository : builtin_folder();
-  ModularPipeline pipe = from_pretrained(index, std::move(blocks), std::move(options));
+  ModularPipeline pipe = ModularPipeline::from_pretrained(index, std::move(blocks), std::move(options));
   std::error_code ec;
-  for (ComponentSpec& spec : pipe.component_specs_) {
+  const std::vector<ComponentSpec> specs = pipe.component_specs();  // a copy: each is set back below
+  for (ComponentSpec spec : specs) {
     // Only the entries the index gave: from_pretrained, from a subfolder of it.
     if (spec.default_creation_method != CreationMethod::FromPretrained || spec.subfolder.empty() ||
         !spec.pretrained_model_name_or_path) {
@@ -92,6 +94,7 @@ ModularPipeline ModularPipeline::from_single_file(const fs::path& file, std::uni
                                            " --exclude \"*.safetensors\" \"*.bin\" \"*.ckpt\"` fetches its "
                                            "configs and tokenizers alone)");
     }
+    pipe.set_component_spec(std::move(spec));
   }
   return pipe;
 }

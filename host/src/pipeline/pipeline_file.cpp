@@ -12,6 +12,7 @@
 #include "brick/host/components/model_search_path.h"
 #include "brick/host/components/single_file_checkpoint.h"
 #include "brick/host/loader/host.h"
+#include "brick/host/pipeline/single_file_pipeline.h"
 #include "brick/host/value/json.h"
 
 namespace brick::host {
@@ -459,10 +460,10 @@ ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::st
                 "a model config ('" + model_config_ + "') applies to a single-file checkpoint, but the model is " +
                     (repository_.empty() ? std::string("not set") : "'" + repository_ + "', a repository"));
   }
-  ModularPipeline pipe =
-      file ? ModularPipeline::from_single_file(*file, std::move(blocks), std::move(options), model_config_)
-      : repository_.empty() ? ModularPipeline(std::move(blocks), std::move(options))
-                            : ModularPipeline::from_pretrained(repository(), std::move(blocks), std::move(options));
+  ModularPipeline pipe = file ? from_single_file(*file, std::move(blocks), std::move(options), model_config_)
+                         : repository_.empty()
+                             ? ModularPipeline(std::move(blocks), std::move(options))
+                             : ModularPipeline::from_pretrained(repository(), std::move(blocks), std::move(options));
   for (const auto& [name, fields] : components_) {
     ComponentSpec spec;
     try {

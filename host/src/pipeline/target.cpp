@@ -8,6 +8,7 @@
 #include "brick/host/components/model_search_path.h"
 #include "brick/host/components/single_file_checkpoint.h"
 #include "brick/host/pipeline/pipeline_search_path.h"
+#include "brick/host/pipeline/single_file_pipeline.h"
 #include "brick/registry/lock_file.h"
 #include "brick/registry/version_requirement.h"
 
@@ -104,7 +105,7 @@ ModularPipeline Target::init_pipeline(const std::string& workflow) const {
   }
   if (model.empty()) return ModularPipeline(std::move(made), std::move(options));
   if (single_file) {
-    return ModularPipeline::from_single_file(model, std::move(made), std::move(options), model_config.string());
+    return from_single_file(model, std::move(made), std::move(options), model_config.string());
   }
   return ModularPipeline::from_pretrained(model, std::move(made), std::move(options));
 }

@@ -6,6 +6,14 @@
 // built-in ones, and `brick run PIPELINE --model FILE.safetensors` end to end.
 // The tiny SD 2.x file was written by diffusers' own converter script
 // (../diffusers/make_fixtures.py single_file_sd2).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstdlib>
 #include <map>
@@ -343,12 +351,11 @@ bool is_png(const fs::path& file) {
   return in && std::string(signature, 8) == std::string("\x89PNG\r\n\x1a\n", 8);
 }
 
-TEST(SingleFileModel, BrickRunsStableDiffusion2FromOneFile) {
-  // The tiny SD 2.x file with its text encoder replaced by one on CLIP's real
-  // vocabulary (3 OpenCLIP layers, of which the config keeps 2); the UNet's,
-  // vae's and text encoder's configs from a folder (--model-config) that has
-  // nothing else: the tokenizer and the scheduler are the built-in ones.
-  TempDir dir;
+// The tiny SD 2.x file with its text encoder replaced by one on CLIP's real
+// vocabulary (3 OpenCLIP layers, of which the config keeps 2) in `dir`, and a
+// --model-config folder with the UNet's, vae's and text encoder's configs
+// and nothing else (the tokenizer and the scheduler are the built-in ones).
+std::pair<fs::path, fs::path> write_tiny_sd2(const fs::path& dir) {
   const fs::path file = dir / "tiny-sd2.safetensors";
   Value::Dict tensors = without(kSd2File, "cond_stage_model.");
   const std::string wide = clip_config("CLIPTextModel", 8, 3, "gelu");
@@ -359,7 +366,12 @@ TEST(SingleFileModel, BrickRunsStableDiffusion2FromOneFile) {
     write_text(configs / model / "config.json", read_text(kModels / "single_file_sd2" / model / "config.json"));
   }
   write_text(configs / "text_encoder" / "config.json", clip_config("CLIPTextModel", 8, 2, "gelu"));
+  return {file, configs};
+}
 
+TEST(SingleFileModel, BrickRunsStableDiffusion2FromOneFile) {
+  TempDir dir;
+  const auto [file, configs] = write_tiny_sd2(dir.path());
   const fs::path output = dir / "sd2.png";
   cli_run::Result r =
       cli_run::brick("run " + kSd15 + " --model " + file.string() + " --model-config " + configs.string() +
@@ -405,6 +417,88 @@ TEST(SingleFileModel, BrickRunsStableDiffusionXLFromOneFileWithTheBuiltInTokeniz
                      environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(is_png(output)) << r.output;
+}
+
+// One HTTP/1.1 request to 127.0.0.1:port; the whole answer ("" when none).
+std::string http(uint16_t port, const std::string& method, const std::string& target, const std::string& body = {}) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (fd >= 0) close(fd);
+    return {};
+  }
+  const std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                              "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                              "\r\n\r\n" + body;
+  for (size_t sent = 0; sent < request.size();) {
+    ssize_t n = write(fd, request.data() + sent, request.size() - sent);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::string answer;
+  char chunk[4096];
+  for (ssize_t n; (n = read(fd, chunk, sizeof chunk)) > 0;) answer.append(chunk, static_cast<size_t>(n));
+  close(fd);
+  return answer;
+}
+
+// Reads `fd` into `text` until `marker` is in it (false at EOF or after 120 s).
+bool read_until(int fd, std::string& text, const std::string& marker) {
+  while (text.find(marker) == std::string::npos) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 120000) <= 0) return false;
+    char chunk[4096];
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n <= 0) return false;
+    text.append(chunk, static_cast<size_t>(n));
+  }
+  return true;
+}
+
+TEST(SingleFileModel, BrickServeServesAPipelineFromOneFile) {
+  // `brick serve --pipeline sd=sd15.json --model sd=FILE --model-config
+  // sd=DIR` as a user starts it, one run through the JSON API.
+  TempDir dir;
+  const auto [file, configs] = write_tiny_sd2(dir.path());
+  int err[2];
+  ASSERT_EQ(pipe(err), 0);
+  const std::string pipeline = "sd=" + kSd15, model = "sd=" + file.string(), model_config = "sd=" + configs.string();
+  const std::string hub = (dir / "hub").string(), registry = (dir / "cache/").string();
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(err[1], 2);
+    close(err[0]);
+    setenv("HF_HUB_CACHE", hub.c_str(), 1);
+    setenv("BRICK_REGISTRY_CACHE", registry.c_str(), 1);
+    execl(BRICK_BINARY_DIR "/bin/brick", "brick", "serve", "--port", "0", "--no-installed", "--no-watch", "--pipeline",
+          pipeline.c_str(), "--model", model.c_str(), "--model-config", model_config.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(err[1]);
+  std::string text;
+  ASSERT_TRUE(read_until(err[0], text, "listening on http://127.0.0.1:")) << text;
+  ASSERT_TRUE(read_until(err[0], text, "ready:")) << text;
+  const size_t at = text.find("listening on http://127.0.0.1:") + 30;
+  const uint16_t port = static_cast<uint16_t>(std::stoi(text.substr(at, text.find('/', at) - at)));
+  const std::string answer =
+      http(port, "POST", "/runs",
+           R"({"pipeline": "sd", "inputs": {"prompt": "a red circle", "num_inference_steps": 2}, "wait": true})");
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(err[0]);
+  EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
+  EXPECT_NE(answer.find(R"("status":"done")"), std::string::npos) << answer;
+
+  // A --model for a pipeline that is not served is refused at start.
+  cli_run::Result r = cli_run::brick(
+      "serve --port 0 --no-installed --pipeline " + pipeline + " --model other=" + file.string(), environment(dir));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "no pipeline is served as 'other'")) << r.output;
 }
 
 }  // namespace

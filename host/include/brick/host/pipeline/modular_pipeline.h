@@ -93,22 +93,6 @@ class ModularPipeline {
   // Hugging Face cache (resolve_model_repository); never downloaded.
   static ModularPipeline from_pretrained(const std::filesystem::path& pretrained_model_name_or_path,
                                          std::unique_ptr<ModularPipelineBlocks> blocks, PipelineOptions options = {});
-  // from_single_file(file): an original single-file checkpoint
-  // (single_file_checkpoint.h; diffusers' from_single_file). The model type
-  // is told from the file's keys; the repository of configs is `config` (a
-  // folder, a name on the model search path or a hub id: diffusers'
-  // `config=`), else the type's default repository when it is in the local
-  // Hugging Face cache, else none. The components named unet, vae,
-  // text_encoder and text_encoder_2 load from the file (their type converts
-  // its own keys), with the repository's <name>/config.json as their config
-  // when it has one (else the type chooses from the keys); every other
-  // component (tokenizers, scheduler) loads from the repository's subfolder,
-  // or, when there is none, from the installation's built-in configs
-  // (share/brick/single_file). The index (model_index.json) is the
-  // repository's, else the built-in one. Nothing is loaded yet.
-  static ModularPipeline from_single_file(const std::filesystem::path& file,
-                                          std::unique_ptr<ModularPipelineBlocks> blocks, PipelineOptions options = {},
-                                          const std::string& config = {});
   // The same with the blocks the index names in _blocks_class_name
   // ("plugin.Block"), created through the host; the host's plugin component
   // types are used unless options name other types. A missing or unknown

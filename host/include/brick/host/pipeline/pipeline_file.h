@@ -93,7 +93,7 @@ class PipelineFile {
   // above), or nullopt when it names a repository or nothing.
   std::optional<std::filesystem::path> single_file() const;
   // The repository of configs for a single-file checkpoint (--model-config,
-  // Target::use_model_config; ModularPipeline::from_single_file's `config`).
+  // Target::use_model_config; from_single_file's `config`, single_file_pipeline.h).
   void set_model_config(std::string name_or_path) { model_config_ = std::move(name_or_path); }
   const std::string& model_config() const { return model_config_; }
 

@@ -36,7 +36,7 @@ struct Target {
   // from_pretrained from it. Resolved at once: an Error names every place
   // looked at and how to get the model. An existing *.safetensors file is an
   // original single-file checkpoint: the pipeline is made from_single_file
-  // (modular_pipeline.h), its configs from use_model_config's repository, the
+  // (single_file_pipeline.h), its configs from use_model_config's repository, the
   // model type's default one in the local cache, or the built-in ones.
   void use_model(const std::string& pretrained_model_name_or_path, const std::filesystem::path& base_dir = {});
   // The repository of configs for a single-file model (brick run
