@@ -92,10 +92,14 @@ int run_command(const RunArguments& options) {
     }
   }
   if (!options.model_config.empty()) {
-    if (options.model.empty() || !host::is_single_file_checkpoint(target.model)) {
+    // The model: --model's, else the pipeline file's own.
+    const bool single_file = options.model.empty() ? target.file && target.file->single_file()
+                                                   : host::is_single_file_checkpoint(target.model);
+    if (!single_file) {
       throw UsageError("--model-config " + options.model_config +
-                       ": it names the configs of a single-file --model (FILE.safetensors), and --model " +
-                       (options.model.empty() ? std::string("is not given") : "'" + options.model + "' is not one"));
+                       ": it names the configs of a single-file model (--model FILE.safetensors), and " +
+                       (options.model.empty() ? std::string("no --model is given and the pipeline's is not one")
+                                              : "--model '" + options.model + "' is not one"));
     }
     try {
       target.use_model_config(options.model_config);

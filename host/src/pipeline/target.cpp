@@ -75,9 +75,13 @@ BlockPtr Target::blocks(const std::string& workflow) const {
 void Target::use_model(const std::string& pretrained_model_name_or_path, const std::filesystem::path& base_dir) {
   std::filesystem::path as_file(pretrained_model_name_or_path);
   if (as_file.is_relative() && !base_dir.empty()) as_file = base_dir / as_file;
+  std::error_code ec;
   if (is_single_file_checkpoint(as_file)) {
     model = std::filesystem::absolute(as_file).lexically_normal();
     inspect_single_file(model);  // an unknown model type is an error now, naming the file
+  } else if (as_file.extension() == ".safetensors" && !std::filesystem::exists(as_file, ec)) {
+    throw Error(BRICK_ERR_NOT_FOUND, "no file '" + std::filesystem::absolute(as_file, ec).lexically_normal().string() +
+                                         "' (a single-file checkpoint, *.safetensors)");
   } else {
     model = std::filesystem::absolute(resolve_model_repository(pretrained_model_name_or_path, base_dir));
   }

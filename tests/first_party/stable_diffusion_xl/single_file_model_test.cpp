@@ -380,6 +380,26 @@ TEST(SingleFileModel, BrickRunsStableDiffusion2FromOneFile) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(is_png(output)) << r.output;
 
+  // A pipeline file whose own pretrained_model_name_or_path is the file
+  // (relative to the pipeline file's folder).
+  std::string text = read_text(kSd15);
+  const std::string repository = R"("pretrained_model_name_or_path": "stable-diffusion-v1-5/stable-diffusion-v1-5")";
+  ASSERT_NE(text.find(repository), std::string::npos);
+  text.replace(text.find(repository), repository.size(), R"("pretrained_model_name_or_path": "tiny-sd2.safetensors")");
+  write_text(dir / "sd2_file.json", text);
+  const fs::path second = dir / "sd2-file.png";
+  r = cli_run::brick("run " + (dir / "sd2_file.json").string() + " --model-config " + configs.string() +
+                         " prompt=\"a red circle\" num_inference_steps=1 output=" + second.string(),
+                     environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(is_png(second)) << r.output;
+
+  // A file that is not there is named.
+  r = cli_run::brick("run " + kSd15 + " --model " + (dir / "gone.safetensors").string(), environment(dir));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "--model: no file '" + (dir / "gone.safetensors").string() + "'"))
+      << r.output;
+
   // --model-config names a single file's configs; a folder --model has its own.
   r = cli_run::brick("run " + kSd15 + " --model " + configs.string() + " --model-config " + configs.string(),
                      environment(dir));
