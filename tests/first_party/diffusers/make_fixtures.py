@@ -66,7 +66,9 @@ cond_stage_model.model., q/k/v fused into in_proj):
                                        2 layers: SD 2.x conditions on the penultimate layer, and the
                                        config diffusers gives it (stable-diffusion-2-1's) keeps 23 of the
                                        file's 24 layers; the tiny file's last layer plays that 24th
-  expected/single_file_sd2.safetensors the UNet's and vae's inputs and outputs in diffusers
+  expected/single_file_sd2.safetensors the UNet's and vae's inputs and outputs in diffusers; the script
+                                       then checks that diffusers' own UNet2DConditionModel/AutoencoderKL
+                                       .from_single_file(config=the folder) read the file back to them
 
 The CLIP text encoders have random weights under transformers' names (transformers is not
 installable here; the converters only rename, split and transpose them).
@@ -468,8 +470,20 @@ def single_file_sd2_references():
     g = torch.Generator().manual_seed(29)
     state["cond_stage_model.model.text_projection"] = torch.randn(8, 8, generator=g)
     state["cond_stage_model.model.logit_scale"] = torch.tensor(4.6052)
-    save_file({k: v.contiguous() for k, v in state.items()}, os.path.join(models, "single_file_sd2.safetensors"))
-    print("single file sd2:", len(state), "keys")
+    path = os.path.join(models, "single_file_sd2.safetensors")
+    save_file({k: v.contiguous() for k, v in state.items()}, path)
+    # diffusers' own from_single_file reads the file back to the recorded outputs (its config= the folder).
+    from safetensors.torch import load_file
+    expected = load_file(os.path.join(OUT, "expected", "single_file_sd2.safetensors"))
+    unet = UNet2DConditionModel.from_single_file(path, config=folder, subfolder="unet", local_files_only=True)
+    vae = AutoencoderKL.from_single_file(path, config=folder, subfolder="vae", local_files_only=True)
+    with torch.no_grad():
+        out = stable(lambda: unet(expected["sample"], expected["timestep"],
+                                  encoder_hidden_states=expected["encoder_hidden_states"]).sample, "sd2 read back")
+        decoded = stable(lambda: vae.decode(expected["z"]).sample, "sd2 vae read back")
+    assert torch.allclose(out, expected["unet_out"], atol=1e-5), float((out - expected["unet_out"]).abs().max())
+    assert torch.allclose(decoded, expected["vae_out"], atol=1e-5)
+    print("single file sd2:", len(state), "keys; diffusers' from_single_file reads it back to the same outputs")
 
 
 def denoise_references():
