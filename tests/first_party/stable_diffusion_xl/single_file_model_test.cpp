@@ -284,10 +284,10 @@ TEST(SingleFileModel, TheConfigsComeFromTheCacheElseTheBuiltInOnes) {
   TempDir dir;
   HubCache cache(dir / "hub");
   const std::string file = kSd2File.string();
+  brick::host::Target target = brick::host::open_target(kSd15, plugin_search());
+  target.use_model(file);
   {
     // Nothing in the cache: the built-in configs of stable-diffusion-2-1.
-    brick::host::Target target = brick::host::open_target(kSd15, plugin_search());
-    target.use_model(file);
     brick::host::ModularPipeline pipe = target.init_pipeline();
     for (const char* model : {"unet", "vae", "text_encoder"}) {
       EXPECT_EQ(spec_of(pipe, model)->pretrained_model_name_or_path, file) << model;
@@ -306,6 +306,22 @@ TEST(SingleFileModel, TheConfigsComeFromTheCacheElseTheBuiltInOnes) {
     EXPECT_EQ(scheduler_config.find("prediction_type")->as_string(), "v_prediction");
   }
   {
+    // A pipeline file whose own pretrained_model_name_or_path is the file,
+    // relative to the pipeline file's folder.
+    fs::copy_file(kSd2File, dir / "tiny-sd2.safetensors");
+    std::string text = read_text(kSd15);
+    const std::string repository = R"("pretrained_model_name_or_path": "stable-diffusion-v1-5/stable-diffusion-v1-5")";
+    ASSERT_NE(text.find(repository), std::string::npos);
+    text.replace(text.find(repository), repository.size(),
+                 R"("pretrained_model_name_or_path": "tiny-sd2.safetensors")");
+    brick::host::PipelineFile own = brick::host::PipelineFile::parse(text, "sd2_file.json", dir.path());
+    ASSERT_TRUE(own.single_file());
+    EXPECT_EQ(*own.single_file(), dir / "tiny-sd2.safetensors");
+    brick::host::ModularPipeline pipe = own.init_pipeline(*target.host);
+    EXPECT_TRUE(fs::equivalent(*spec_of(pipe, "unet")->pretrained_model_name_or_path, dir / "tiny-sd2.safetensors"));
+    EXPECT_EQ(fs::path(*spec_of(pipe, "tokenizer")->pretrained_model_name_or_path).filename(), "stable-diffusion-2-1");
+  }
+  {
     // stabilityai/stable-diffusion-2-1 in the cache (configs only, as
     // `hf download --exclude "*.safetensors"` leaves it): its configs.
     const fs::path snapshot = hub_snapshot(dir / "hub", "stabilityai/stable-diffusion-2-1");
@@ -316,8 +332,6 @@ TEST(SingleFileModel, TheConfigsComeFromTheCacheElseTheBuiltInOnes) {
     write_text(snapshot / "scheduler" / "scheduler_config.json",
                R"({"_class_name": "DDIMScheduler", "beta_schedule": "scaled_linear", "beta_start": 0.00085,
                    "beta_end": 0.012, "prediction_type": "v_prediction", "steps_offset": 7})");
-    brick::host::Target target = brick::host::open_target(kSd15, plugin_search());
-    target.use_model(file);
     brick::host::ModularPipeline pipe = target.init_pipeline();
     EXPECT_EQ(spec_of(pipe, "unet")->config.find("use_linear_projection")->as_bool(), true);
     EXPECT_EQ(spec_of(pipe, "unet")->config.find("_name_or_path"), nullptr);
@@ -375,24 +389,10 @@ TEST(SingleFileModel, BrickRunsStableDiffusion2FromOneFile) {
   const fs::path output = dir / "sd2.png";
   cli_run::Result r =
       cli_run::brick("run " + kSd15 + " --model " + file.string() + " --model-config " + configs.string() +
-                         " prompt=\"a red circle\" num_inference_steps=2 output=" + output.string(),
+                         " prompt=\"a red circle\" num_inference_steps=1 output=" + output.string(),
                      environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(is_png(output)) << r.output;
-
-  // A pipeline file whose own pretrained_model_name_or_path is the file
-  // (relative to the pipeline file's folder).
-  std::string text = read_text(kSd15);
-  const std::string repository = R"("pretrained_model_name_or_path": "stable-diffusion-v1-5/stable-diffusion-v1-5")";
-  ASSERT_NE(text.find(repository), std::string::npos);
-  text.replace(text.find(repository), repository.size(), R"("pretrained_model_name_or_path": "tiny-sd2.safetensors")");
-  write_text(dir / "sd2_file.json", text);
-  const fs::path second = dir / "sd2-file.png";
-  r = cli_run::brick("run " + (dir / "sd2_file.json").string() + " --model-config " + configs.string() +
-                         " prompt=\"a red circle\" num_inference_steps=1 output=" + second.string(),
-                     environment(dir));
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(is_png(second)) << r.output;
 
   // A file that is not there is named.
   r = cli_run::brick("run " + kSd15 + " --model " + (dir / "gone.safetensors").string(), environment(dir));
@@ -433,7 +433,7 @@ TEST(SingleFileModel, BrickRunsStableDiffusionXLFromOneFileWithTheBuiltInTokeniz
   const fs::path output = dir / "sdxl.png";
   cli_run::Result r =
       cli_run::brick("run " + kSdxl + " --model " + file.string() + " --model-config " + configs.string() +
-                         " prompt=\"a red circle\" num_inference_steps=2 output=" + output.string(),
+                         " prompt=\"a red circle\" num_inference_steps=1 output=" + output.string(),
                      environment(dir));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(is_png(output)) << r.output;
@@ -506,7 +506,7 @@ TEST(SingleFileModel, BrickServeServesAPipelineFromOneFile) {
   const uint16_t port = static_cast<uint16_t>(std::stoi(text.substr(at, text.find('/', at) - at)));
   const std::string answer =
       http(port, "POST", "/runs",
-           R"({"pipeline": "sd", "inputs": {"prompt": "a red circle", "num_inference_steps": 2}, "wait": true})");
+           R"({"pipeline": "sd", "inputs": {"prompt": "a red circle", "num_inference_steps": 1}, "wait": true})");
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
