@@ -40,6 +40,7 @@ struct RunArguments {
   std::vector<std::string> components;   // --component NAME=JSON: a component's config changes
   std::string workflow;                  // --workflow NAME
   std::string model;                     // --model PATH_OR_ID: replaces the file's pretrained_model_name_or_path
+  std::string model_config;              // --model-config PATH_OR_ID: a single-file model's configs
   std::string lock;                      // --lock FILE (or BRICK_LOCK): refuse changed plugins
   bool print_state = false;              // --state: the whole PipelineState
   bool json = false;                     // --json: the outputs as one JSON object
@@ -102,8 +103,10 @@ struct ServeArguments {
   host::PluginSearch search;
   std::string host = "127.0.0.1";
   int port = 8188;
-  std::vector<std::string> pipelines;  // NAME=FILE.json
-  bool no_installed = false;           // --no-installed: only the --pipeline files
+  std::vector<std::string> pipelines;      // NAME=FILE.json
+  std::vector<std::string> models;         // NAME=PATH_OR_ID: a pipeline's model (--model)
+  std::vector<std::string> model_configs;  // NAME=PATH_OR_ID: a single-file model's configs (--model-config)
+  bool no_installed = false;               // --no-installed: only the --pipeline files
   std::string device = "cpu";
   std::string lock;
   int workers = 1;

@@ -78,9 +78,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-w,--workflow", run.workflow, "Run only the blocks of this workflow")->allow_extra_args(false);
   run_cmd
       ->add_option("--model", run.model,
-                   "PATH_OR_ID: the model repository to load from, replacing the pipeline file's "
-                   "pretrained_model_name_or_path: a folder, a name on BRICK_MODEL_PATH, or a hub id (org/name, "
-                   "org/name@revision) already in the Hugging Face cache; never downloaded")
+                   "PATH_OR_ID: the model to load from, replacing the pipeline file's "
+                   "pretrained_model_name_or_path: a folder, a name on BRICK_MODEL_PATH, a hub id (org/name, "
+                   "org/name@revision) already in the Hugging Face cache (never downloaded), or an original "
+                   "single-file checkpoint (FILE.safetensors: Stable Diffusion 1.x, 2.x, XL)")
+      ->allow_extra_args(false);
+  run_cmd
+      ->add_option("--model-config", run.model_config,
+                   "PATH_OR_ID: for a single-file --model, the repository its configs, tokenizers and scheduler "
+                   "come from (default: the model type's diffusers repository when it is in the Hugging Face "
+                   "cache, else brick's built-in ones)")
       ->allow_extra_args(false);
   run_cmd->add_option("-d,--device", run.device, "Where blocks run and components live: cpu (default), cuda, cuda:N")
       ->allow_extra_args(false);

@@ -9,6 +9,7 @@
 #include "brick/host/base/log.h"
 #include "brick/host/base/names.h"
 #include "brick/host/base/progress_bar.h"
+#include "brick/host/components/single_file_checkpoint.h"
 #include "brick/host/pipeline/assignments.h"
 #include "brick/host/pipeline/modular_pipeline.h"
 #include "brick/host/pipeline/target.h"
@@ -88,6 +89,22 @@ int run_command(const RunArguments& options) {
       target.use_model(options.model);
     } catch (const host::Error& e) {
       throw host::Error(e.status(), std::string("--model: ") + e.what());
+    }
+  }
+  if (!options.model_config.empty()) {
+    // The model: --model's, else the pipeline file's own.
+    const bool single_file = options.model.empty() ? target.file && target.file->single_file()
+                                                   : host::is_single_file_checkpoint(target.model);
+    if (!single_file) {
+      throw UsageError("--model-config " + options.model_config +
+                       ": it names the configs of a single-file model (--model FILE.safetensors), and " +
+                       (options.model.empty() ? std::string("no --model is given and the pipeline's is not one")
+                                              : "--model '" + options.model + "' is not one"));
+    }
+    try {
+      target.use_model_config(options.model_config);
+    } catch (const host::Error& e) {
+      throw host::Error(e.status(), std::string("--model-config: ") + e.what());
     }
   }
 

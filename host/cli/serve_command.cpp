@@ -58,6 +58,15 @@ CLI::App* add_serve_command(CLI::App& app, ServeArguments& a) {
       ->allow_extra_args(false);
   cmd->add_option("--pipeline", a.pipelines, "NAME=FILE.json: serve this pipeline file as NAME (repeatable)")
       ->allow_extra_args(false);
+  cmd->add_option("--model", a.models,
+                  "NAME=PATH_OR_ID: the model pipeline NAME loads from, replacing its file's "
+                  "pretrained_model_name_or_path (as brick run --model: a folder, a hub id in the Hugging Face "
+                  "cache, or a single-file checkpoint FILE.safetensors; repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--model-config", a.model_configs,
+                  "NAME=PATH_OR_ID: the repository of configs of pipeline NAME's single-file --model (as brick run "
+                  "--model-config; repeatable)")
+      ->allow_extra_args(false);
   cmd->add_flag("--no-installed", a.no_installed, "Serve only the --pipeline files, not the installed pipelines");
   cmd->add_option("-d,--device", a.device, "Where runs execute: cpu (default), cuda, cuda:N")->allow_extra_args(false);
   cmd->add_option("--workers", a.workers, "Runs executed at once, each worker with its own pipelines (default 1)")
@@ -114,6 +123,19 @@ int serve_command(const ServeArguments& arguments) {
     if (eq == 0 || eq + 1 == pipeline.size()) throw UsageError("--pipeline " + pipeline + ": expected NAME=FILE.json");
     options.pipelines.emplace_back(pipeline.substr(0, eq), pipeline.substr(eq + 1));
   }
+  // --model NAME=PATH_OR_ID and --model-config NAME=PATH_OR_ID, per pipeline.
+  auto per_pipeline = [](const std::vector<std::string>& given, const char* flag) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const std::string& item : given) {
+      size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+        throw UsageError(std::string(flag) + " " + item + ": expected NAME=PATH_OR_ID (NAME a served pipeline)");
+      out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+    return out;
+  };
+  options.models = per_pipeline(arguments.models, "--model");
+  options.model_configs = per_pipeline(arguments.model_configs, "--model-config");
   if (arguments.isolation != "none" && arguments.isolation != "process")
     throw UsageError("--isolation " + arguments.isolation + ": expected none or process");
   options.isolation = arguments.isolation == "process" ? serve::Isolation::Process : serve::Isolation::None;
@@ -143,6 +165,10 @@ int serve_command(const ServeArguments& arguments) {
       options.worker_command.insert(options.worker_command.end(), {"-P", dir.string()});
     for (const std::string& pipeline : arguments.pipelines)
       options.worker_command.insert(options.worker_command.end(), {"--pipeline", pipeline});
+    for (const std::string& model : arguments.models)
+      options.worker_command.insert(options.worker_command.end(), {"--model", model});
+    for (const std::string& config : arguments.model_configs)
+      options.worker_command.insert(options.worker_command.end(), {"--model-config", config});
     options.worker_command.insert(options.worker_command.end(), {"--device", options.device});
     if (!options.lock.empty()) options.worker_command.insert(options.worker_command.end(), {"--lock", options.lock});
   }

@@ -98,22 +98,26 @@ CheckpointType infer_checkpoint_type(brick::ValueRef state_dict) {
     return CheckpointType::StableDiffusionXL;
   }
   if (has_key(state_dict, "cond_stage_model.model.transformer.resblocks.0.attn.in_proj_weight")) {
-    throw brick::Error(BRICK_ERR_UNSUPPORTED,
-                       "original checkpoint: a Stable Diffusion 2.x file (OpenCLIP text encoder under "
-                       "cond_stage_model.model): single files of SD 2.x are not read; convert it to a diffusers "
-                       "folder");
+    return CheckpointType::StableDiffusion2;
   }
-  brick::ValueRef to_k = state_dict["model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn2.to_k.weight"];
-  if (to_k.is_tensor() && to_k.as<at::Tensor>().size(1) == 1024) {
-    throw brick::Error(BRICK_ERR_UNSUPPORTED,
-                       "original checkpoint: a Stable Diffusion 2.x UNet (1024-wide cross attention): single files "
-                       "of SD 2.x are not read; convert it to a diffusers folder");
+  // A UNet-only file: SD 2.x's cross attention reads OpenCLIP ViT-H's 1024 wide states.
+  for (const char* key : {"model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn2.to_k.weight",
+                          "model.diffusion_model.input_blocks.2.1.transformer_blocks.0.attn2.to_k.weight"}) {
+    brick::ValueRef to_k = state_dict[key];
+    if (to_k.is_tensor() && to_k.as<at::Tensor>().size(-1) == 1024) return CheckpointType::StableDiffusion2;
   }
   return CheckpointType::StableDiffusion1;
 }
 
 const char* checkpoint_type_name(CheckpointType type) {
-  return type == CheckpointType::StableDiffusionXL ? "Stable Diffusion XL" : "Stable Diffusion 1.x";
+  switch (type) {
+    case CheckpointType::StableDiffusionXL:
+      return "Stable Diffusion XL";
+    case CheckpointType::StableDiffusion2:
+      return "Stable Diffusion 2.x";
+    default:
+      return "Stable Diffusion 1.x";
+  }
 }
 
 bool config_is_given(brick::ValueRef config) {
@@ -172,14 +176,22 @@ brick::Value default_unet_config(CheckpointType type, brick::ValueRef state_dict
     c.set("addition_time_embed_dim", brick::Value(int64_t{256}));
     c.set("projection_class_embeddings_input_dim", brick::Value(int64_t{2816}));
   } else {
-    // stable-diffusion-v1-5/stable-diffusion-v1-5's unet/config.json
-    c.set("sample_size", brick::Value(int64_t{64}));
+    // stable-diffusion-v1-5/stable-diffusion-v1-5's and stabilityai/stable-diffusion-2-1's unet/config.json
+    c.set("sample_size", brick::Value(int64_t{type == CheckpointType::StableDiffusion2 ? 96 : 64}));
     c.set("down_block_types",
           strings({"CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"}));
     c.set("up_block_types", strings({"UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"}));
     c.set("block_out_channels", ints({320, 640, 1280, 1280}));
-    c.set("cross_attention_dim", brick::Value(int64_t{768}));
-    c.set("attention_head_dim", brick::Value(int64_t{8}));
+    if (type == CheckpointType::StableDiffusion2) {
+      // OpenCLIP ViT-H's width; 64-wide heads, so 5, 10, 20, 20 of them.
+      c.set("cross_attention_dim", brick::Value(int64_t{1024}));
+      c.set("attention_head_dim", ints({5, 10, 20, 20}));
+      c.set("use_linear_projection", brick::Value(true));
+      c.set("upcast_attention", brick::Value(true));
+    } else {
+      c.set("cross_attention_dim", brick::Value(int64_t{768}));
+      c.set("attention_head_dim", brick::Value(int64_t{8}));
+    }
   }
   return c;
 }
@@ -199,7 +211,7 @@ brick::Value default_vae_config(CheckpointType type, brick::ValueRef given) {
     c.set("scaling_factor", brick::Value(0.13025));
     c.set("force_upcast", brick::Value(true));
   } else {
-    c.set("sample_size", brick::Value(int64_t{512}));
+    c.set("sample_size", brick::Value(int64_t{type == CheckpointType::StableDiffusion2 ? 768 : 512}));
     c.set("scaling_factor", brick::Value(0.18215));
   }
   return c;

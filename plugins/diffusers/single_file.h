@@ -15,13 +15,15 @@
 
 namespace diffusers {
 
-enum class CheckpointType { StableDiffusion1, StableDiffusionXL };
+enum class CheckpointType { StableDiffusion1, StableDiffusion2, StableDiffusionXL };
 
 // Whether a state dict is an original checkpoint (any key of the layout).
 bool is_ldm_checkpoint(brick::ValueRef state_dict);
-// Which model the file holds, from the keys present: SDXL's second text
-// encoder or its added embedding (label_emb) mean SDXL; otherwise SD 1.x
-// (768-wide cross attention). SD 2.x (OpenCLIP, 1024-wide) is refused by name.
+// Which model the file holds, from the keys present, as diffusers'
+// infer_diffusers_model_type decides it: SDXL's second text encoder or its
+// added embedding (label_emb) mean SDXL; SD 2.x's OpenCLIP text encoder
+// (cond_stage_model.model) or 1024-wide cross attention mean SD 2.x;
+// otherwise SD 1.x.
 CheckpointType infer_checkpoint_type(brick::ValueRef state_dict);
 const char* checkpoint_type_name(CheckpointType type);
 
@@ -30,7 +32,8 @@ const char* checkpoint_type_name(CheckpointType type);
 bool config_is_given(brick::ValueRef config);
 
 // The config of the model type (diffusers' default configs for the
-// checkpoints: stable-diffusion-v1-5, stable-diffusion-xl-base-1.0), keeping
+// checkpoints: stable-diffusion-v1-5, stable-diffusion-2-1,
+// stable-diffusion-xl-base-1.0), keeping
 // the bookkeeping keys of `given`; in_channels read from the UNet's first
 // convolution (9 for inpainting checkpoints).
 brick::Value default_unet_config(CheckpointType type, brick::ValueRef state_dict, brick::ValueRef given);

@@ -2,6 +2,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ namespace {
 const std::string kSd1 = "cond_stage_model.transformer.";
 const std::string kSdxlFirst = "conditioner.embedders.0.transformer.";
 const std::string kSdxlSecond = "conditioner.embedders.1.model.";
+const std::string kSd2 = "cond_stage_model.model.";
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
@@ -38,13 +40,29 @@ brick::Value strip_prefix(brick::ValueRef state_dict, const std::string& prefix)
   return out;
 }
 
-brick::Value convert_open_clip(brick::ValueRef state_dict, const std::string& prefix) {
+// The layer number of "transformer.resblocks.<n>.<rest>" (name without the prefix), or -1.
+int64_t resblock(const std::string& name) {
+  const std::string layers = "transformer.resblocks.";
+  if (!starts_with(name, layers)) return -1;
+  try {
+    return std::stoll(name.substr(layers.size(), name.find('.', layers.size()) - layers.size()));
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+// OpenCLIP's layout converted. `projection`: keep text_projection (SDXL's
+// second encoder) or leave it out (SD 2.x's); `keep_layers` > 0: only the
+// first that many layers.
+brick::Value convert_open_clip(brick::ValueRef state_dict, const std::string& prefix, bool projection,
+                               int64_t keep_layers) {
   brick::Value out = brick::Value::dict();
   const std::string layers = "transformer.resblocks.";
   for (size_t i = 0; i < state_dict.size(); ++i) {
     const std::string key = state_dict.key_at(i);
     if (!starts_with(key, prefix)) continue;
     const std::string name = key.substr(prefix.size());
+    if (keep_layers > 0 && resblock(name) >= keep_layers) continue;
     brick::ValueRef value = state_dict.value_at(i);
     auto set = [&](const std::string& to) { out.set(to.c_str(), brick::Value::retain(value)); };
     if (name == "token_embedding.weight") {
@@ -53,11 +71,13 @@ brick::Value convert_open_clip(brick::ValueRef state_dict, const std::string& pr
       set("text_model.embeddings.position_embedding.weight");
     } else if (starts_with(name, "ln_final.")) {
       set("text_model.final_layer_norm." + name.substr(9));
+    } else if (name == "text_projection" && !projection) {
+      continue;  // SD 2.x's text encoder is CLIPTextModel: its states unprojected
     } else if (name == "text_projection") {
       // OpenCLIP multiplies x @ P; transformers' Linear holds P's transpose.
       out.set("text_projection.weight", brick::Value(value.as<at::Tensor>().t().contiguous()));
-    } else if (name == "logit_scale") {
-      continue;  // the image-text contrastive scale, not the text encoder's
+    } else if (name == "logit_scale" || name == "attn_mask") {
+      continue;  // the image-text contrastive scale; the causal mask some files saved as a buffer
     } else if (starts_with(name, layers)) {
       const std::string rest = name.substr(layers.size());
       const size_t dot = rest.find('.');
@@ -139,23 +159,38 @@ bool is_original_checkpoint(brick::ValueRef state_dict) {
   return false;
 }
 
-ConvertedClip convert_original_clip(brick::ValueRef state_dict, bool with_projection) {
+ConvertedClip convert_original_clip(brick::ValueRef state_dict, bool with_projection, int64_t num_hidden_layers) {
   ConvertedClip out;
+  bool open_clip = with_projection;
   if (with_projection) {
     if (!has_prefix(state_dict, kSdxlSecond)) {
       throw brick::Error(BRICK_ERR_NOT_FOUND, concat("original checkpoint: no SDXL second text encoder (keys '",
                                                      kSdxlSecond, "...') for CLIPTextModelWithProjection"));
     }
-    out.state_dict = convert_open_clip(state_dict, kSdxlSecond);
+    out.state_dict = convert_open_clip(state_dict, kSdxlSecond, true, 0);
+  } else if (has_prefix(state_dict, kSd2)) {
+    // SD 2.x: the penultimate layer's states condition the UNet, so without a
+    // config the last layer is left out (stable-diffusion-2-1's config: 23 of 24).
+    open_clip = true;
+    int64_t keep = num_hidden_layers;
+    if (keep <= 0) {
+      int64_t layers = 0;
+      for (size_t i = 0; i < state_dict.size(); ++i) {
+        const std::string key = state_dict.key_at(i);
+        if (starts_with(key, kSd2)) layers = std::max(layers, resblock(key.substr(kSd2.size())) + 1);
+      }
+      keep = std::max<int64_t>(layers - 1, 1);
+    }
+    out.state_dict = convert_open_clip(state_dict, kSd2, false, keep);
   } else if (has_prefix(state_dict, kSd1)) {
     out.state_dict = strip_prefix(state_dict, kSd1);
   } else if (has_prefix(state_dict, kSdxlFirst)) {
     out.state_dict = strip_prefix(state_dict, kSdxlFirst);
   } else {
-    throw brick::Error(BRICK_ERR_NOT_FOUND, concat("original checkpoint: no CLIP text encoder (keys '", kSd1,
-                                                   "...' or '", kSdxlFirst, "...') for CLIPTextModel"));
+    throw brick::Error(BRICK_ERR_NOT_FOUND, concat("original checkpoint: no CLIP text encoder (keys '", kSd1, "...', '",
+                                                   kSd2, "...' or '", kSdxlFirst, "...') for CLIPTextModel"));
   }
-  out.config = config_from_shapes(out.state_dict.ref(), with_projection, with_projection);
+  out.config = config_from_shapes(out.state_dict.ref(), open_clip, with_projection);
   return out;
 }
 

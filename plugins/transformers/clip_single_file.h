@@ -5,13 +5,19 @@
 // convert_open_clip_checkpoint):
 //   CLIPTextModel               SD 1.x "cond_stage_model.transformer.", SDXL
 //                               "conditioner.embedders.0.transformer." (the
-//                               transformers layout under a prefix)
+//                               transformers layout under a prefix); SD 2.x
+//                               "cond_stage_model.model." (OpenCLIP ViT-H, as
+//                               below, its projection dropped: SD 2.x
+//                               conditions on the unprojected states)
 //   CLIPTextModelWithProjection SDXL "conditioner.embedders.1.model." (the
 //                               OpenCLIP layout: fused in_proj split into
 //                               q/k/v, text_projection transposed)
 // A config not given is read from the tensors' shapes (64-wide heads, as
 // every CLIP and OpenCLIP text tower has; quick_gelu for OpenAI's, gelu for
-// OpenCLIP's).
+// OpenCLIP's). SD 2.x conditions on the penultimate layer of its OpenCLIP
+// tower, so the config diffusers gives its text encoder
+// (stabilityai/stable-diffusion-2-1's, 23 layers) keeps all but the file's
+// last layer; a config given keeps its num_hidden_layers first layers.
 #pragma once
 
 #include <brick/sdk.h>
@@ -28,7 +34,9 @@ struct ConvertedClip {
 
 // The text encoder of the class (with_projection: SDXL's second). Throws,
 // naming the prefixes looked for, when the file has none.
-ConvertedClip convert_original_clip(brick::ValueRef state_dict, bool with_projection);
+// `num_hidden_layers`, when positive, is the config's: the SD 2.x encoder's
+// layers from there on are left out (diffusers ignores them likewise).
+ConvertedClip convert_original_clip(brick::ValueRef state_dict, bool with_projection, int64_t num_hidden_layers = 0);
 
 // Whether a config came from a user, not only bookkeeping keys (_name_or_path).
 bool clip_config_is_given(brick::ValueRef config);

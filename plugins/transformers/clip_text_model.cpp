@@ -69,7 +69,8 @@ void CLIPTextModelBase::load_state_dict(brick::ValueRef state_dict) {
   if (is_original_checkpoint(state_dict)) {
     // A single-file checkpoint: this encoder's keys, converted; the config
     // from their shapes unless one was given (diffusers' `config=`).
-    ConvertedClip converted = convert_original_clip(state_dict, with_projection_);
+    ConvertedClip converted =
+        convert_original_clip(state_dict, with_projection_, config_given_ ? config_.num_hidden_layers : 0);
     if (!config_given_) config_ = CLIPTextConfig::from(converted.config.ref());
     std::shared_ptr<const CLIPTextWeights> loaded = CLIPTextWeights::from_state_dict(
         converted.state_dict.ref(), config_, with_projection_, name_ + " (original checkpoint)");

@@ -57,6 +57,24 @@ std::shared_ptr<CatalogEntry> Catalog::open(const std::string& name, const std::
   entry->is_block = is_block;
   entry->target = host::open_target(target_name, options_.search, options_.lock);
   if (entry->target.file) entry->file = entry->target.file->origin();
+  if (!is_block) {
+    for (const auto& [pipeline, model] : options_.models) {
+      if (pipeline != name) continue;
+      try {
+        entry->target.use_model(model);
+      } catch (const host::Error& e) {
+        throw host::Error(e.status(), "--model " + pipeline + "=" + model + ": " + e.what());
+      }
+    }
+    for (const auto& [pipeline, config] : options_.model_configs) {
+      if (pipeline != name) continue;
+      try {
+        entry->target.use_model_config(config);
+      } catch (const host::Error& e) {
+        throw host::Error(e.status(), "--model-config " + pipeline + "=" + config + ": " + e.what());
+      }
+    }
+  }
   host::BlockPtr blocks = entry->target.blocks();
   entry->doc = blocks->doc();
   for (const host::OutputParam& output : blocks->outputs()) {
@@ -91,6 +109,22 @@ std::shared_ptr<CatalogEntry> Catalog::open(const std::string& name, const std::
 
 void Catalog::load_pipelines() {
   std::lock_guard lock(mutex_);
+  // A --model or --model-config for a name no pipeline is served as is
+  // refused before anything loads.
+  std::set<std::string> served;
+  for (const auto& [name, file] : options_.pipelines) served.insert(name);
+  if (options_.installed_pipelines) {
+    for (const std::filesystem::path& file : host::list_pipelines()) served.insert(file.stem().string());
+  }
+  for (const auto* given : {&options_.models, &options_.model_configs}) {
+    for (const auto& [pipeline, value] : *given) {
+      if (!served.count(pipeline)) {
+        throw host::Error(BRICK_ERR_INVALID_ARGUMENT,
+                          std::string(given == &options_.models ? "--model " : "--model-config ") + pipeline + "=" +
+                              value + ": no pipeline is served as '" + pipeline + "'");
+      }
+    }
+  }
   std::set<std::string> names;
   for (const auto& [name, file] : options_.pipelines) {
     if (!names.insert(name).second)
@@ -101,15 +135,20 @@ void Catalog::load_pipelines() {
       throw host::Error(BRICK_ERR_INVALID_ARGUMENT, "pipeline '" + name + "' (" + file.string() + "): " + e.what());
     }
   }
-  if (!options_.installed_pipelines) return;
-  for (const std::filesystem::path& file : host::list_pipelines()) {
-    std::string name = file.stem().string();
-    if (names.count(name)) continue;
-    try {
-      pipelines_.push_back(open(name, file.string(), false));
-      names.insert(name);
-    } catch (const std::exception& e) {
-      host::log_warning("brick serve: skipping the installed pipeline " + file.string() + ": " + e.what());
+  if (options_.installed_pipelines) {
+    for (const std::filesystem::path& file : host::list_pipelines()) {
+      std::string name = file.stem().string();
+      if (names.count(name)) continue;
+      try {
+        pipelines_.push_back(open(name, file.string(), false));
+        names.insert(name);
+      } catch (const std::exception& e) {
+        // A model named for it is the user's choice: its error is not skipped.
+        bool chosen = false;
+        for (const auto& [pipeline, model] : options_.models) chosen = chosen || pipeline == name;
+        if (chosen) throw host::Error(BRICK_ERR_INVALID_ARGUMENT, "pipeline '" + name + "': " + e.what());
+        host::log_warning("brick serve: skipping the installed pipeline " + file.string() + ": " + e.what());
+      }
     }
   }
 }

@@ -10,7 +10,9 @@
 #include "brick/host/blocks/sequential_blocks.h"
 #include "brick/host/blocks/workflow.h"
 #include "brick/host/components/model_search_path.h"
+#include "brick/host/components/single_file_checkpoint.h"
 #include "brick/host/loader/host.h"
+#include "brick/host/pipeline/single_file_pipeline.h"
 #include "brick/host/value/json.h"
 
 namespace brick::host {
@@ -398,8 +400,17 @@ void PipelineFile::set_pretrained_model_name_or_path(std::string name_or_path, s
   repository_set_ = true;
 }
 
+std::optional<std::filesystem::path> PipelineFile::single_file() const {
+  if (repository_.empty()) return std::nullopt;
+  std::filesystem::path path(repository_);
+  if (path.is_relative() && !base_dir_.empty()) path = base_dir_ / path;
+  if (!is_single_file_checkpoint(path)) return std::nullopt;
+  return path;
+}
+
 std::filesystem::path PipelineFile::repository() const {
   if (repository_.empty()) return {};
+  if (std::optional<std::filesystem::path> file = single_file()) return *file;
   if (repository_set_) return resolve_model_repository(repository_, base_dir_);
   try {
     return resolve_model_repository(repository_, base_dir_);
@@ -443,7 +454,14 @@ ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::st
   const auto* host = dynamic_cast<const Host*>(&factory);
   if (!options.component_types && host) options.component_types = host->component_types();
   if (!options.host) options.host = host;
-  ModularPipeline pipe = repository_.empty()
+  std::optional<std::filesystem::path> file = single_file();
+  if (!file && !model_config_.empty()) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT,
+                "a model config ('" + model_config_ + "') applies to a single-file checkpoint, but the model is " +
+                    (repository_.empty() ? std::string("not set") : "'" + repository_ + "', a repository"));
+  }
+  ModularPipeline pipe = file ? from_single_file(*file, std::move(blocks), std::move(options), model_config_)
+                         : repository_.empty()
                              ? ModularPipeline(std::move(blocks), std::move(options))
                              : ModularPipeline::from_pretrained(repository(), std::move(blocks), std::move(options));
   for (const auto& [name, fields] : components_) {

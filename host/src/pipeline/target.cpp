@@ -6,7 +6,9 @@
 #include "brick/host/base/error.h"
 #include "brick/host/base/names.h"
 #include "brick/host/components/model_search_path.h"
+#include "brick/host/components/single_file_checkpoint.h"
 #include "brick/host/pipeline/pipeline_search_path.h"
+#include "brick/host/pipeline/single_file_pipeline.h"
 #include "brick/registry/lock_file.h"
 #include "brick/registry/version_requirement.h"
 
@@ -71,8 +73,24 @@ BlockPtr Target::blocks(const std::string& workflow) const {
 }
 
 void Target::use_model(const std::string& pretrained_model_name_or_path, const std::filesystem::path& base_dir) {
-  model = std::filesystem::absolute(resolve_model_repository(pretrained_model_name_or_path, base_dir));
+  std::filesystem::path as_file(pretrained_model_name_or_path);
+  if (as_file.is_relative() && !base_dir.empty()) as_file = base_dir / as_file;
+  std::error_code ec;
+  if (is_single_file_checkpoint(as_file)) {
+    model = std::filesystem::absolute(as_file).lexically_normal();
+    inspect_single_file(model);  // an unknown model type is an error now, naming the file
+  } else if (as_file.extension() == ".safetensors" && !std::filesystem::exists(as_file, ec)) {
+    throw Error(BRICK_ERR_NOT_FOUND, "no file '" + std::filesystem::absolute(as_file, ec).lexically_normal().string() +
+                                         "' (a single-file checkpoint, *.safetensors)");
+  } else {
+    model = std::filesystem::absolute(resolve_model_repository(pretrained_model_name_or_path, base_dir));
+  }
   if (file) file->set_pretrained_model_name_or_path(model.string());
+}
+
+void Target::use_model_config(const std::string& pretrained_model_name_or_path, const std::filesystem::path& base_dir) {
+  model_config = std::filesystem::absolute(resolve_model_repository(pretrained_model_name_or_path, base_dir));
+  if (file) file->set_model_config(model_config.string());
 }
 
 ModularPipeline Target::init_pipeline(const std::string& workflow) const {
@@ -83,7 +101,16 @@ ModularPipeline Target::init_pipeline(const std::string& workflow) const {
   PipelineOptions options;
   options.host = host.get();
   options.component_types = host->component_types();
+  const bool single_file = !model.empty() && is_single_file_checkpoint(model);
+  if (!model_config.empty() && !single_file) {
+    throw Error(BRICK_ERR_INVALID_ARGUMENT, "a model config ('" + model_config.string() +
+                                                "') applies to a single-file checkpoint, but the model is " +
+                                                (model.empty() ? std::string("not set") : "'" + model.string() + "'"));
+  }
   if (model.empty()) return ModularPipeline(std::move(made), std::move(options));
+  if (single_file) {
+    return from_single_file(model, std::move(made), std::move(options), model_config.string());
+  }
   return ModularPipeline::from_pretrained(model, std::move(made), std::move(options));
 }
 

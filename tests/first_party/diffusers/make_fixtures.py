@@ -54,6 +54,22 @@ the vae 4 levels):
   expected/single_file_sd1.safetensors the UNet's and vae's inputs and outputs in diffusers
   and the same for SDXL (single_file_sdxl: text_encoder and text_encoder_2; its vae is the SD1 one).
 
+With the argument `single_file_sd2` it writes the same for a tiny SD 2.x-like model (linear projection,
+upcast attention, per-level head counts, cross attention 8 wide) with convert_diffusers_to_original_
+stable_diffusion.py's SD 2.x text encoder path (convert_text_enc_state_dict_v20: OpenCLIP's layout under
+cond_stage_model.model., q/k/v fused into in_proj):
+
+  models/single_file_sd2.safetensors   UNet, vae (the SD1 one), OpenCLIP text encoder of 3 layers plus
+                                       the text_projection and logit_scale a real SD 2.x file has
+  models/single_file_sd2/{unet,vae}    their config.json alone
+  models/single_file_sd2/text_encoder  the text encoder as a transformers folder with the file's first
+                                       2 layers: SD 2.x conditions on the penultimate layer, and the
+                                       config diffusers gives it (stable-diffusion-2-1's) keeps 23 of the
+                                       file's 24 layers; the tiny file's last layer plays that 24th
+  expected/single_file_sd2.safetensors the UNet's and vae's inputs and outputs in diffusers; the script
+                                       then checks that diffusers' own UNet2DConditionModel/AutoencoderKL
+                                       .from_single_file(config=the folder) read the file back to them
+
 The CLIP text encoders have random weights under transformers' names (transformers is not
 installable here; the converters only rename, split and transpose them).
 
@@ -80,7 +96,7 @@ import sys
 
 import torch
 
-if sys.argv[1:] in (["denoise"], ["single_file"]):
+if sys.argv[1:] in (["denoise"], ["single_file"], ["single_file_sd2"]):
     # Before diffusers is imported: it decides then whether transformers is there.
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "stable_diffusion_xl"))
     from make_doc_fixtures import install_names_only_packages
@@ -413,6 +429,63 @@ def single_file_references():
     print("single files:", len(state), "keys in the SDXL one")
 
 
+def single_file_sd2_references():
+    import importlib.util
+
+    scripts = os.environ.get("DIFFUSERS_SCRIPTS", "/tmp/ref/scripts")
+    spec = importlib.util.spec_from_file_location("sd_script", os.path.join(
+        scripts, "convert_diffusers_to_original_stable_diffusion.py"))
+    sd_script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sd_script)
+    models = os.path.join(OUT, "models")
+
+    torch.manual_seed(21)  # the SD1 single file's vae, made again
+    vae = AutoencoderKL(in_channels=3, out_channels=3, block_out_channels=(2, 2, 2, 2), layers_per_block=2,
+                        down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
+                        latent_channels=4, norm_num_groups=2, sample_size=32, scaling_factor=0.18215)
+    randomise(vae, 21)
+    sd2 = UNet2DConditionModel(
+        sample_size=8, in_channels=4, out_channels=4, block_out_channels=(4, 4, 8, 8), layers_per_block=2,
+        down_block_types=("CrossAttnDownBlock2D",) * 3 + ("DownBlock2D",),
+        up_block_types=("UpBlock2D",) + ("CrossAttnUpBlock2D",) * 3, cross_attention_dim=8,
+        attention_head_dim=(1, 1, 2, 2), use_linear_projection=True, upcast_attention=True, norm_num_groups=2)
+    randomise(sd2, 27)
+    folder = os.path.join(models, "single_file_sd2")
+    shutil.rmtree(folder, ignore_errors=True)
+    sd2.eval()
+    vae.eval()
+    sd2.save_pretrained(os.path.join(folder, "unet"))
+    vae.save_pretrained(os.path.join(folder, "vae"))
+    config_only(os.path.join(folder, "unet"))
+    config_only(os.path.join(folder, "vae"))
+    forward_references("single_file_sd2", sd2, vae, added=False)
+    te = clip_state_dict(28, layers=3, hidden=8, inter=16, vocab=64, positions=16)
+    kept = {k: v for k, v in te.items() if not k.startswith("text_model.encoder.layers.2.")}
+    save_clip(os.path.join(folder, "text_encoder"), kept, "CLIPTextModel", 8, 16, 2, 64, 16, "gelu", None)
+    # convert_diffusers_to_original_stable_diffusion.py's __main__, for an SD 2.x (v20) text encoder.
+    state = {"model.diffusion_model." + k: v for k, v in sd_script.convert_unet_state_dict(sd2.state_dict()).items()}
+    state.update({"first_stage_model." + k: v for k, v in sd_script.convert_vae_state_dict(vae.state_dict()).items()})
+    text = sd_script.convert_text_enc_state_dict_v20({"transformer." + k: v for k, v in te.items()})
+    state.update({"cond_stage_model.model." + k: v for k, v in text.items()})
+    g = torch.Generator().manual_seed(29)
+    state["cond_stage_model.model.text_projection"] = torch.randn(8, 8, generator=g)
+    state["cond_stage_model.model.logit_scale"] = torch.tensor(4.6052)
+    path = os.path.join(models, "single_file_sd2.safetensors")
+    save_file({k: v.contiguous() for k, v in state.items()}, path)
+    # diffusers' own from_single_file reads the file back to the recorded outputs (its config= the folder).
+    from safetensors.torch import load_file
+    expected = load_file(os.path.join(OUT, "expected", "single_file_sd2.safetensors"))
+    unet = UNet2DConditionModel.from_single_file(path, config=folder, subfolder="unet", local_files_only=True)
+    vae = AutoencoderKL.from_single_file(path, config=folder, subfolder="vae", local_files_only=True)
+    with torch.no_grad():
+        out = stable(lambda: unet(expected["sample"], expected["timestep"],
+                                  encoder_hidden_states=expected["encoder_hidden_states"]).sample, "sd2 read back")
+        decoded = stable(lambda: vae.decode(expected["z"]).sample, "sd2 vae read back")
+    assert torch.allclose(out, expected["unet_out"], atol=1e-5), float((out - expected["unet_out"]).abs().max())
+    assert torch.allclose(decoded, expected["vae_out"], atol=1e-5)
+    print("single file sd2:", len(state), "keys; diffusers' from_single_file reads it back to the same outputs")
+
+
 def denoise_references():
     denoise_case("sd1_denoise", "sd1_unet", sdxl=False)
     denoise_case("sdxl_denoise", "sdxl_unet", sdxl=True)
@@ -423,5 +496,7 @@ if __name__ == "__main__":
         denoise_references()
     elif sys.argv[1:] == ["single_file"]:
         single_file_references()
+    elif sys.argv[1:] == ["single_file_sd2"]:
+        single_file_sd2_references()
     else:
         main()

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -87,6 +88,14 @@ class PipelineFile {
   // component the file's "components" point elsewhere keeps its own path.
   // repository() then reports a missing model without blaming the file.
   void set_pretrained_model_name_or_path(std::string name_or_path, std::filesystem::path base_dir = {});
+  // The single-file checkpoint "pretrained_model_name_or_path" names (a
+  // *.safetensors file, relative to the file's folder or the base_dir set
+  // above), or nullopt when it names a repository or nothing.
+  std::optional<std::filesystem::path> single_file() const;
+  // The repository of configs for a single-file checkpoint (--model-config,
+  // Target::use_model_config; from_single_file's `config`, single_file_pipeline.h).
+  void set_model_config(std::string name_or_path) { model_config_ = std::move(name_or_path); }
+  const std::string& model_config() const { return model_config_; }
 
   // The block graph, created through factory (a Host). Throws
   // PipelineFileError naming the path of the block that could not be made.
@@ -111,6 +120,7 @@ class PipelineFile {
   std::string repository_;
   std::filesystem::path base_dir_;
   bool repository_set_ = false;  // by set_pretrained_model_name_or_path, not the file
+  std::string model_config_;
 };
 
 }  // namespace brick::host

@@ -5,6 +5,7 @@
 //
 //   Target target = open_target("pipelines/text2image.json", PluginSearch{});
 //   target.use_model("stable-diffusion-v1-5/stable-diffusion-v1-5");  // optional
+//   target.use_model("v1-5-pruned-emaonly.safetensors");              // or one file
 //   ModularPipeline pipe = target.init_pipeline();
 #pragma once
 
@@ -22,9 +23,10 @@ namespace brick::host {
 
 struct Target {
   std::unique_ptr<Host> host = std::make_unique<Host>();
-  std::optional<PipelineFile> file;  // when the target is a file
-  std::string block;                 // when it is plugin.Block
-  std::filesystem::path model;       // the repository use_model chose, if any
+  std::optional<PipelineFile> file;    // when the target is a file
+  std::string block;                   // when it is plugin.Block
+  std::filesystem::path model;         // the repository (or single file) use_model chose, if any
+  std::filesystem::path model_config;  // the repository use_model_config chose, if any
 
   // The model the pipeline is made from (brick run --model, a server's
   // per-pipeline model): a folder (relative to `base_dir`, else to the
@@ -32,8 +34,16 @@ struct Target {
   // local Hugging Face cache (model_search_path.h). It replaces a pipeline
   // file's "pretrained_model_name_or_path"; a block's pipeline is made
   // from_pretrained from it. Resolved at once: an Error names every place
-  // looked at and how to get the model.
+  // looked at and how to get the model. An existing *.safetensors file is an
+  // original single-file checkpoint: the pipeline is made from_single_file
+  // (single_file_pipeline.h), its configs from use_model_config's repository, the
+  // model type's default one in the local cache, or the built-in ones.
   void use_model(const std::string& pretrained_model_name_or_path, const std::filesystem::path& base_dir = {});
+  // The repository of configs for a single-file model (brick run
+  // --model-config; diffusers' from_single_file `config=`): a folder, a name
+  // on the model search path or a hub id, resolved at once like use_model's.
+  // Only for a single-file model (init_pipeline throws otherwise).
+  void use_model_config(const std::string& pretrained_model_name_or_path, const std::filesystem::path& base_dir = {});
 
   // A pipeline over the target, pruned to `workflow` when one is named.
   ModularPipeline init_pipeline(const std::string& workflow = {}) const;

@@ -42,6 +42,12 @@ struct ServeOptions {
   host::PluginSearch search;
   // --pipeline NAME=FILE.json, in order.
   std::vector<std::pair<std::string, std::filesystem::path>> pipelines;
+  // --model NAME=PATH_OR_ID: the model a served pipeline loads from
+  // (Target::use_model: a folder, a hub id, a single-file checkpoint), and
+  // --model-config NAME=PATH_OR_ID: a single-file model's configs
+  // (Target::use_model_config). A NAME no pipeline is served as is an error.
+  std::vector<std::pair<std::string, std::string>> models;
+  std::vector<std::pair<std::string, std::string>> model_configs;
   // Also serve every *.json of the pipeline search path (pipeline_search_path.h).
   bool installed_pipelines = true;
   std::string device = "cpu";
