@@ -463,19 +463,9 @@ void StableDiffusionXLPrepareLatentsStep::operator()(brick::Components& componen
         c10::str(block, ": `height` and `width` have to be divisible by ", scale, " but are ",
                  height ? std::to_string(*height) : "None", " and ", width ? std::to_string(*width) : "None", "."));
   }
-  // default_sample_size and num_channels_latents come from the unet's
-  // config (128 and 4 without a unet, as diffusers' modular pipeline).
-  int64_t default_sample_size = 128;
-  int64_t num_channels_latents = 4;
-  if (!components.get("unet").is_none()) {
-    brick::Value unet_config = component_config(components, "unet", block);
-    if (!unet_config.ref()["sample_size"].is_none())
-      default_sample_size = unet_config.ref()["sample_size"].as<int64_t>();
-    if (!unet_config.ref()["in_channels"].is_none())
-      num_channels_latents = unet_config.ref()["in_channels"].as<int64_t>();
-  }
-  const int64_t h = height.value_or(default_sample_size * scale);
-  const int64_t w = width.value_or(default_sample_size * scale);
+  const int64_t num_channels_latents = stable_diffusion_xl::num_channels_latents(components, block);
+  const int64_t h = height.value_or(default_sample_size(components, block) * scale);
+  const int64_t w = width.value_or(default_sample_size(components, block) * scale);
   const int64_t batch = block_state.get<int64_t>("batch_size") * num_images_per_prompt(block_state, block);
 
   at::Tensor latents;
@@ -484,6 +474,7 @@ void StableDiffusionXLPrepareLatentsStep::operator()(brick::Components& componen
   } else {
     at::Generator generator = generator_from(block_state["generator"], block);
     latents = randn_tensor({batch, num_channels_latents, h / scale, w / scale}, generator, dtype, device);
+    continue_generator(block_state, generator);
   }
   const double init_noise_sigma = scheduler.call("init_noise_sigma").ref().as<double>();
   block_state.set("latents", latents * init_noise_sigma);
@@ -551,6 +542,7 @@ void StableDiffusionXLImg2ImgPrepareLatentsStep::operator()(brick::Components& c
   if (block_state["denoising_start"].is_none()) {
     at::Generator generator = generator_from(block_state["generator"], block);
     at::Tensor noise = randn_tensor(init_latents.sizes(), generator, dtype, device);
+    continue_generator(block_state, generator);
     at::Tensor latent_timestep = block_state.get<at::Tensor>("latent_timestep");
     brick::Value noised = require_component(components, "scheduler", block)
                               .call("add_noise", brick::Value::dict()

@@ -272,6 +272,7 @@ void StableDiffusionXLVaeEncoderStep::operator()(brick::Components& components, 
   at::Generator generator = generator_from(block_state["generator"], kVaeEncoder);
   at::Tensor latents =
       mean + at::exp(logvar * 0.5) * randn_tensor(mean.sizes(), generator, mean.scalar_type(), mean.device());
+  continue_generator(block_state, generator);
   if (force_upcast && vae_dtype != at::kFloat) {
     vae.call("to", brick::Value::dict().set("dtype", brick::Value(dtype_name(vae_dtype))));
   }
