@@ -27,6 +27,11 @@ brick::ComponentSpec image_processor() {
   return brick::ComponentSpec("image_processor", "image.VaeImageProcessor")
       .with_config(brick::Json{R"({"vae_scale_factor": 8})"});
 }
+brick::ComponentSpec mask_processor() {
+  return brick::ComponentSpec("mask_processor", "image.VaeImageProcessor")
+      .with_config(brick::Json{
+          R"({"do_normalize": false, "vae_scale_factor": 8, "do_binarize": true, "do_convert_grayscale": true})"});
+}
 }  // namespace specs
 
 brick::ComponentRef require_component(const brick::Components& components, const char* name, const std::string& block) {

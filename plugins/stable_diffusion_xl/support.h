@@ -26,6 +26,7 @@ brick::ComponentSpec unet();
 brick::ComponentSpec vae();
 brick::ComponentSpec scheduler();
 brick::ComponentSpec image_processor();
+brick::ComponentSpec mask_processor();
 }  // namespace specs
 
 // The component, or an error naming the block and the component.
