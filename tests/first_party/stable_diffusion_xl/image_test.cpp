@@ -9,7 +9,10 @@
 // torch.Generator.
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/ops/equal.h>
+#include <ATen/ops/ones.h>
 #include <ATen/ops/randn.h>
+#include <ATen/ops/tensor.h>
+#include <ATen/ops/zeros.h>
 
 #include "brick/host/pipeline/modular_pipeline.h"
 #include "brick/host/pipeline/pipeline_file.h"
@@ -149,6 +152,51 @@ TEST(StableDiffusionXLInpainting, Sd1NineChannelUNetMatchesDiffusers) {
   intermediates.push_back("masked_image_latents");
   run_case("sd1_inpaint9", (kFixtures / "inpaint_unet").string(), false, Task::kInpainting, 1.0, intermediates,
            state_after({{1, 4, 8, 8}, {1, 4, 8, 8}, {2, 4, 8, 8}}));
+}
+
+// The inpainting vae encoder's mask_processor (its spec's config): an RGB
+// image becomes PIL's convert("L") gray, then 0 below 0.5 and 1 from 0.5
+// (128 / 255 is above, 127 / 255 below); a float (N, H, W) mask gets its
+// channel axis.
+TEST(StableDiffusionXLInpainting, TheMaskProcessorMakesABinaryGrayscaleMask) {
+  std::shared_ptr<Object> processor =
+      create("image.VaeImageProcessor",
+             R"({"do_normalize": false, "vae_scale_factor": 2, "do_binarize": true, "do_convert_grayscale": true})");
+  // L (PIL): 76, 150, 29, 124 / 128, 127, 2, 222.
+  const std::vector<uint8_t> rgb = {255, 0,   0,   0,   255, 0,   0, 0, 255, 10,  200, 30,
+                                    128, 128, 128, 127, 127, 127, 1, 2, 3,   250, 251, 3};
+  at::Tensor image = at::tensor(rgb, at::TensorOptions().dtype(at::kByte)).reshape({2, 4, 3});
+  at::Tensor mask = call(processor, "preprocess", {{"image", Value(image)}}).as_tensor();
+  EXPECT_TRUE(at::equal(mask, at::tensor(std::vector<float>{0, 1, 0, 0, 1, 0, 0, 1}).reshape({1, 1, 2, 4}))) << mask;
+  at::Tensor soft = at::tensor(std::vector<float>{0.2f, 0.5f, 0.7f, 0.49f}).reshape({1, 2, 2});
+  at::Tensor binary = call(processor, "preprocess", {{"image", Value(soft)}}).as_tensor();
+  EXPECT_TRUE(at::equal(binary, at::tensor(std::vector<float>{0, 1, 1, 0}).reshape({1, 1, 2, 2}))) << binary;
+}
+
+// padding_mask_crop (diffusers crops and pastes PIL images for it) is
+// refused by name, and the host keeps running.
+TEST(StableDiffusionXLInpainting, PaddingMaskCropIsRefusedByName) {
+  PipelineFile file = PipelineFile::parse(
+      R"({"brick_pipeline": 1, "components": {"vae": {"pretrained_model_name_or_path": "vae"}},
+          "blocks": "stable_diffusion_xl.StableDiffusionXLInpaintVaeEncoderStep"})",
+      "padding_mask_crop", kDiffusersFixtures / "models");
+  ModularPipeline pipe = file.init_pipeline(host());
+  pipe.load_components();
+  Kwargs in = {{"image", Value(at::zeros({1, 3, 16, 16}))},
+               {"mask_image", Value(at::ones({1, 1, 16, 16}))},
+               {"height", Value(int64_t{16})},
+               {"width", Value(int64_t{16})},
+               {"padding_mask_crop", Value(int64_t{32})}};
+  try {
+    pipe.outputs(in, {"image_latents"});
+    ADD_FAILURE() << "padding_mask_crop was accepted";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("StableDiffusionXLInpaintVaeEncoderStep: padding_mask_crop"),
+              std::string::npos)
+        << e.what();
+  }
+  in.pop_back();
+  EXPECT_EQ(pipe.outputs(in, {"image_latents"})[0].second.as_tensor().sizes(), at::IntArrayRef({1, 4, 8, 8}));
 }
 
 }  // namespace
