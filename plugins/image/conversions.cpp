@@ -3,6 +3,8 @@
 #include <ATen/TensorOperators.h>
 #include <ATen/ops/_upsample_bilinear2d_aa.h>
 #include <ATen/ops/clamp.h>
+#include <ATen/ops/floor_divide.h>
+#include <ATen/ops/ge.h>
 #include <ATen/ops/nan_to_num.h>
 #include <ATen/ops/round.h>
 #include <brick/sdk/error.h>
@@ -66,6 +68,19 @@ at::Tensor float_to_uint8(const at::Tensor& images) {
   at::Tensor x = at::clamp(at::nan_to_num(nchw.to(at::kFloat), 0.0), 0.0, 1.0);
   return at::round(x * 255.0).to(at::kByte).permute({0, 2, 3, 1}).contiguous();
 }
+
+at::Tensor uint8_to_grayscale(const at::Tensor& nhwc) {
+  if (nhwc.scalar_type() != at::kByte || nhwc.dim() != 4 || !channels_ok(nhwc.size(3))) {
+    bad_image("uint8_to_grayscale", nhwc, "a uint8 tensor (N, H, W, C) with C = 1, 3 or 4");
+  }
+  if (nhwc.size(3) == 1) return nhwc;
+  // PIL's L24: (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16.
+  at::Tensor rgb = nhwc.narrow(3, 0, 3).to(at::kInt);
+  at::Tensor l = rgb.select(3, 0) * 19595 + rgb.select(3, 1) * 38470 + rgb.select(3, 2) * 7471 + 0x8000;
+  return at::floor_divide(l, 65536).to(at::kByte).unsqueeze(3).contiguous();
+}
+
+at::Tensor binarize(const at::Tensor& images) { return at::ge(images, 0.5).to(images.scalar_type()); }
 
 at::Tensor normalize(const at::Tensor& images) { return images * 2.0 - 1.0; }
 

@@ -21,6 +21,14 @@ at::Tensor uint8_to_float(const at::Tensor& images);
 // half to even (torch.round, numpy's round in diffusers' numpy_to_pil).
 at::Tensor float_to_uint8(const at::Tensor& images);
 
+// uint8 (N, H, W, C) with C = 1, 3 or 4 -> uint8 (N, H, W, 1): PIL's
+// convert("L") (L = R * 299/1000 + G * 587/1000 + B * 114/1000, in PIL's
+// fixed point, rounded), alpha dropped; C = 1 as it is.
+at::Tensor uint8_to_grayscale(const at::Tensor& nhwc);
+
+// diffusers' binarize: values below 0.5 become 0, the others 1.
+at::Tensor binarize(const at::Tensor& images);
+
 // diffusers' normalize: [0, 1] -> [-1, 1] (2x - 1).
 at::Tensor normalize(const at::Tensor& images);
 // diffusers' denormalize: [-1, 1] -> [0, 1] ((x / 2 + 0.5).clamp(0, 1)).

@@ -18,4 +18,12 @@ namespace image {
 at::Tensor images_from_value(brick::ValueRef value, std::optional<int64_t> height, std::optional<int64_t> width,
                              const char* what);
 
+// The same forms as one-channel images, as diffusers' VaeImageProcessor with
+// do_convert_grayscale takes a mask: a PNG or a uint8 image tensor through
+// PIL's convert("L") (uint8_to_grayscale); a float tensor (N, H, W) gets
+// its channel axis, (N, C, H, W) is kept as it is (diffusers converts only
+// PIL images). Float32 in [0, 1].
+at::Tensor grayscale_images_from_value(brick::ValueRef value, std::optional<int64_t> height,
+                                       std::optional<int64_t> width, const char* what);
+
 }  // namespace image

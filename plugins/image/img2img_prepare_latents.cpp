@@ -64,8 +64,7 @@ void Img2ImgPrepareLatentsStep::operator()(brick::Components& components, brick:
   }
   at::Device device = brick::torch_device(components.device());
   at::Tensor image_latents = block_state.get<at::Tensor>("image_latents").to(device, at::kFloat);
-  int64_t batch_size =
-      block_state.get<int64_t>("batch_size") * block_state.get<int64_t>("num_images_per_prompt");
+  int64_t batch_size = block_state.get<int64_t>("batch_size") * block_state.get<int64_t>("num_images_per_prompt");
   if (image_latents.dim() < 1 || image_latents.size(0) < 1) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "image_latents has no batch dimension");
   }
@@ -87,17 +86,16 @@ void Img2ImgPrepareLatentsStep::operator()(brick::Components& components, brick:
 
   // Drawn on the CPU, as core.PrepareLatentsStep does, so that a seed gives
   // the same latents on every device.
-  at::Generator generator =
-      at::detail::createCPUGenerator(static_cast<uint64_t>(block_state.get<int64_t>("seed")));
+  at::Generator generator = at::detail::createCPUGenerator(static_cast<uint64_t>(block_state.get<int64_t>("seed")));
   at::Tensor noise = at::randn(image_latents.sizes(), generator, at::kFloat).to(device);
 
   brick::ComponentRef scheduler = components.get("scheduler");
   if (scheduler.is_none()) throw brick::Error(BRICK_ERR_NOT_FOUND, "the pipeline has no 'scheduler' component loaded");
-  brick::Value noised = scheduler.call(
-      "add_noise", brick::Value::dict()
-                       .set("original_samples", brick::Value(image_latents))
-                       .set("noise", brick::Value(noise))
-                       .set("timestep", brick::Value(timestep_value(block_state["latent_timestep"]))));
+  brick::Value noised =
+      scheduler.call("add_noise", brick::Value::dict()
+                                      .set("original_samples", brick::Value(image_latents))
+                                      .set("noise", brick::Value(noise))
+                                      .set("timestep", brick::Value(timestep_value(block_state["latent_timestep"]))));
   if (!noised.ref().is_tensor()) {
     std::string message = "scheduler.add_noise returned a ";
     message += noised.ref().kind_name();

@@ -14,7 +14,8 @@ std::vector<brick::InputParam> LoadImageStep::inputs() const {
 }
 
 std::vector<brick::OutputParam> LoadImageStep::intermediate_outputs() const {
-  return {brick::OutputParam("image", "Tensor", "The image as a uint8 tensor of shape (height, width, 3), on the CPU.")};
+  return {
+      brick::OutputParam("image", "Tensor", "The image as a uint8 tensor of shape (height, width, 3), on the CPU.")};
 }
 
 void LoadImageStep::operator()(brick::Components&, brick::PipelineState& state) {

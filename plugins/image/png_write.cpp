@@ -64,8 +64,8 @@ std::string temporary_name(const std::string& path) {
 void write_png(const std::string& path, const at::Tensor& image) {
   if (image.scalar_type() != at::kByte || image.dim() != 3 || image.size(2) != 3) {
     fail(path, BRICK_ERR_INVALID_ARGUMENT,
-         "expected a uint8 tensor of shape (H, W, 3), got " + std::string(c10::toString(image.scalar_type())) +
-             " of " + std::to_string(image.dim()) + " dimensions");
+         "expected a uint8 tensor of shape (H, W, 3), got " + std::string(c10::toString(image.scalar_type())) + " of " +
+             std::to_string(image.dim()) + " dimensions");
   }
   if (image.size(0) <= 0 || image.size(1) <= 0 || image.size(0) > PNG_UINT_31_MAX || image.size(1) > PNG_UINT_31_MAX) {
     fail(path, BRICK_ERR_INVALID_ARGUMENT,
@@ -110,7 +110,8 @@ void write_png(const std::string& path, const at::Tensor& image) {
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     error = errno;
     std::filesystem::remove(temporary, ignored);
-    fail(path, BRICK_ERR_INVALID_ARGUMENT, std::string("cannot rename the written file into place: ") + std::strerror(error));
+    fail(path, BRICK_ERR_INVALID_ARGUMENT,
+         std::string("cannot rename the written file into place: ") + std::strerror(error));
   }
 }
 

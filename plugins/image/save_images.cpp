@@ -47,7 +47,8 @@ std::vector<brick::InputParam> SaveImagesStep::inputs() const {
 }
 
 std::vector<brick::OutputParam> SaveImagesStep::intermediate_outputs() const {
-  return {brick::OutputParam("image_paths", "list[str]", "The absolute paths of the PNG files written, in batch order")};
+  return {
+      brick::OutputParam("image_paths", "list[str]", "The absolute paths of the PNG files written, in batch order")};
 }
 
 void SaveImagesStep::operator()(brick::Components&, brick::PipelineState& state) {

@@ -27,6 +27,13 @@ VaeImageProcessor::VaeImageProcessor(brick::ValueRef config) {
   if (!config["vae_scale_factor"].is_none()) vae_scale_factor_ = config["vae_scale_factor"].as<int64_t>();
   if (!config["do_resize"].is_none()) do_resize_ = config["do_resize"].as<bool>();
   if (!config["do_normalize"].is_none()) do_normalize_ = config["do_normalize"].as<bool>();
+  if (!config["do_binarize"].is_none()) do_binarize_ = config["do_binarize"].as<bool>();
+  if (!config["do_convert_rgb"].is_none()) do_convert_rgb_ = config["do_convert_rgb"].as<bool>();
+  if (!config["do_convert_grayscale"].is_none()) do_convert_grayscale_ = config["do_convert_grayscale"].as<bool>();
+  if (do_convert_rgb_ && do_convert_grayscale_) {
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       "VaeImageProcessor: `do_convert_rgb` and `do_convert_grayscale` can not both be set to `True`");
+  }
   if (vae_scale_factor_ < 1) {
     throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "VaeImageProcessor: vae_scale_factor must be at least 1, got " +
                                                        std::to_string(vae_scale_factor_));
@@ -38,7 +45,10 @@ brick::Value VaeImageProcessor::config() const {
       .set("_class_name", brick::Value("VaeImageProcessor"))
       .set("vae_scale_factor", brick::Value(vae_scale_factor_))
       .set("do_resize", brick::Value(do_resize_))
-      .set("do_normalize", brick::Value(do_normalize_));
+      .set("do_normalize", brick::Value(do_normalize_))
+      .set("do_binarize", brick::Value(do_binarize_))
+      .set("do_convert_rgb", brick::Value(do_convert_rgb_))
+      .set("do_convert_grayscale", brick::Value(do_convert_grayscale_));
 }
 
 brick::Value VaeImageProcessor::call(const std::string& method, brick::ValueRef args) {
@@ -47,7 +57,23 @@ brick::Value VaeImageProcessor::call(const std::string& method, brick::ValueRef 
     if (images.is_none()) throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, "VaeImageProcessor.preprocess: image is None");
     std::optional<int64_t> height = optional_int(args, "height");
     std::optional<int64_t> width = optional_int(args, "width");
-    at::Tensor out = images_from_value(images, std::nullopt, std::nullopt, "VaeImageProcessor.preprocess image");
+    brick::ValueRef resize_mode = entry(args, "resize_mode");
+    if (!resize_mode.is_none() &&
+        (resize_mode.kind() != BRICK_VALUE_STRING || resize_mode.as<std::string>() != "default")) {
+      throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                         "VaeImageProcessor.preprocess: resize_mode " +
+                             (resize_mode.kind() == BRICK_VALUE_STRING ? "'" + resize_mode.as<std::string>() + "'"
+                                                                       : std::string(resize_mode.kind_name())) +
+                             " is not supported (only \"default\"; diffusers does \"fill\" and \"crop\" with PIL)");
+    }
+    if (!entry(args, "crops_coords").is_none()) {
+      throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                         "VaeImageProcessor.preprocess: crops_coords is not supported (diffusers crops PIL images "
+                         "for padding_mask_crop); pass None");
+    }
+    const char* what = "VaeImageProcessor.preprocess image";
+    at::Tensor out = do_convert_grayscale_ ? grayscale_images_from_value(images, std::nullopt, std::nullopt, what)
+                                           : images_from_value(images, std::nullopt, std::nullopt, what);
     // get_default_height_width: the given size, else the image's, each
     // rounded down to a multiple of vae_scale_factor.
     int64_t h = height.value_or(out.size(2));
@@ -60,7 +86,9 @@ brick::Value VaeImageProcessor::call(const std::string& method, brick::ValueRef 
                              std::to_string(vae_scale_factor_));
     }
     if (do_resize_) out = resize(out, h, w);
-    return brick::Value(do_normalize_ ? normalize(out) : out);
+    if (do_normalize_) out = normalize(out);
+    if (do_binarize_) out = binarize(out);
+    return brick::Value(out);
   }
   if (method == "postprocess") {
     brick::ValueRef image = entry(args, "image");

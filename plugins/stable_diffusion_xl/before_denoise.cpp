@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "image_latents.h"
 #include "support.h"
 
 namespace stable_diffusion_xl {
@@ -463,19 +464,9 @@ void StableDiffusionXLPrepareLatentsStep::operator()(brick::Components& componen
         c10::str(block, ": `height` and `width` have to be divisible by ", scale, " but are ",
                  height ? std::to_string(*height) : "None", " and ", width ? std::to_string(*width) : "None", "."));
   }
-  // default_sample_size and num_channels_latents come from the unet's
-  // config (128 and 4 without a unet, as diffusers' modular pipeline).
-  int64_t default_sample_size = 128;
-  int64_t num_channels_latents = 4;
-  if (!components.get("unet").is_none()) {
-    brick::Value unet_config = component_config(components, "unet", block);
-    if (!unet_config.ref()["sample_size"].is_none())
-      default_sample_size = unet_config.ref()["sample_size"].as<int64_t>();
-    if (!unet_config.ref()["in_channels"].is_none())
-      num_channels_latents = unet_config.ref()["in_channels"].as<int64_t>();
-  }
-  const int64_t h = height.value_or(default_sample_size * scale);
-  const int64_t w = width.value_or(default_sample_size * scale);
+  const int64_t num_channels_latents = stable_diffusion_xl::num_channels_latents(components, block);
+  const int64_t h = height.value_or(default_sample_size(components, block) * scale);
+  const int64_t w = width.value_or(default_sample_size(components, block) * scale);
   const int64_t batch = block_state.get<int64_t>("batch_size") * num_images_per_prompt(block_state, block);
 
   at::Tensor latents;
@@ -484,6 +475,7 @@ void StableDiffusionXLPrepareLatentsStep::operator()(brick::Components& componen
   } else {
     at::Generator generator = generator_from(block_state["generator"], block);
     latents = randn_tensor({batch, num_channels_latents, h / scale, w / scale}, generator, dtype, device);
+    continue_generator(block_state, generator);
   }
   const double init_noise_sigma = scheduler.call("init_noise_sigma").ref().as<double>();
   block_state.set("latents", latents * init_noise_sigma);
@@ -551,6 +543,7 @@ void StableDiffusionXLImg2ImgPrepareLatentsStep::operator()(brick::Components& c
   if (block_state["denoising_start"].is_none()) {
     at::Generator generator = generator_from(block_state["generator"], block);
     at::Tensor noise = randn_tensor(init_latents.sizes(), generator, dtype, device);
+    continue_generator(block_state, generator);
     at::Tensor latent_timestep = block_state.get<at::Tensor>("latent_timestep");
     brick::Value noised = require_component(components, "scheduler", block)
                               .call("add_noise", brick::Value::dict()
@@ -560,6 +553,132 @@ void StableDiffusionXLImg2ImgPrepareLatentsStep::operator()(brick::Components& c
     init_latents = tensor_result(noised, "scheduler.add_noise");
   }
   block_state.set("latents", init_latents);
+  set_block_state(state, block_state);
+}
+
+// --- StableDiffusionXLInpaintPrepareLatentsStep -----------------------------
+
+std::string StableDiffusionXLInpaintPrepareLatentsStep::description() const {
+  return "Step that prepares the latents for the inpainting process";
+}
+
+std::vector<brick::ComponentSpec> StableDiffusionXLInpaintPrepareLatentsStep::expected_components() const {
+  return {specs::scheduler()};
+}
+std::vector<brick::ConfigSpec> StableDiffusionXLInpaintPrepareLatentsStep::expected_configs() const { return {}; }
+
+std::vector<brick::InputParam> StableDiffusionXLInpaintPrepareLatentsStep::inputs() const {
+  return {
+      brick::InputParam("latents"),
+      brick::InputParam("num_images_per_prompt").with_default(1),
+      brick::InputParam("denoising_start"),
+      brick::InputParam(
+          "strength", "",
+          "Conceptually, indicates how much to transform the reference `image` (the masked portion of image for "
+          "inpainting). Must be between 0 and 1. `image` will be used as a starting point, adding more noise to it "
+          "the larger the `strength`. The number of denoising steps depends on the amount of noise initially added. "
+          "When `strength` is 1, added noise will be maximum and the denoising process will run for the full number "
+          "of iterations specified in `num_inference_steps`. A value of 1, therefore, essentially ignores `image`. "
+          "Note that in the case of `denoising_start` being declared as an integer, the value of `strength` will be "
+          "ignored.")
+          .with_default(0.9999),
+      brick::InputParam("generator"),
+      brick::InputParam("batch_size", "int", kBatchSizeFromInput).set_required(),
+      brick::InputParam("latent_timestep", "Tensor",
+                        "The timestep that represents the initial noise level for image-to-image/inpainting "
+                        "generation. Can be generated in set_timesteps step.")
+          .set_required(),
+      brick::InputParam("image_latents", "Tensor",
+                        "The latents representing the reference image for image-to-image/inpainting generation. "
+                        "Can be generated in vae_encode step.")
+          .set_required(),
+      brick::InputParam("mask", "Tensor",
+                        "The mask for the inpainting generation. Can be generated in vae_encode step.")
+          .set_required(),
+      brick::InputParam("masked_image_latents", "Tensor",
+                        "The masked image latents for the inpainting generation (only for inpainting-specific unet). "
+                        "Can be generated in vae_encode step."),
+      brick::InputParam("dtype", "dtype", "The dtype of the model inputs")};
+}
+
+std::vector<brick::OutputParam> StableDiffusionXLInpaintPrepareLatentsStep::intermediate_outputs() const {
+  return {
+      brick::OutputParam("latents", "Tensor", "The initial latents to use for the denoising process"),
+      brick::OutputParam("noise", "Tensor", "The noise added to the image latents, used for inpainting generation")};
+}
+
+void StableDiffusionXLInpaintPrepareLatentsStep::operator()(brick::Components& components,
+                                                            brick::PipelineState& state) {
+  const std::string block = kPlugin + "StableDiffusionXLInpaintPrepareLatentsStep";
+  auto block_state = get_block_state(state);
+  const at::Device device = brick::torch_device(components.device());
+  const bool has_vae = !components.get("vae").is_none();
+  const at::ScalarType dtype =
+      dtype_from(block_state["dtype"], block).value_or(has_vae ? component_dtype(components.get("vae")) : at::kFloat);
+  brick::ComponentRef scheduler = require_component(components, "scheduler", block);
+  const bool is_strength_max = block_state.get<double>("strength") == 1.0;
+  // A UNet that is not inpainting-specific (4 channels) takes no masked image latents.
+  std::optional<at::Tensor> masked_image_latents = optional_tensor(block_state, "masked_image_latents");
+  if (!components.get("unet").is_none() && num_channels_unet(components, block) == 4) masked_image_latents.reset();
+  const bool add_noise = block_state["denoising_start"].is_none();
+  const int64_t scale = vae_scale_factor(components, block);
+  at::Tensor image = block_state.get<at::Tensor>("image_latents");
+  const int64_t height = image.size(-2) * scale;
+  const int64_t width = image.size(-1) * scale;
+  const int64_t batch = block_state.get<int64_t>("batch_size") * num_images_per_prompt(block_state, block);
+
+  // prepare_latents_inpaint with the vae encoder step's image latents.
+  if (image.dim() != 4 || image.size(1) != 4) {
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       c10::str(block,
+                                ": image_latents must be 4-channel latents (N, 4, h, w) (the vae encoder "
+                                "step's), got shape ",
+                                image.sizes()));
+  }
+  if (batch % image.size(0) != 0) {
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, c10::str(block, ": Cannot duplicate `image_latents` of batch size ",
+                                                            image.size(0), " to ", batch, " images."));
+  }
+  at::Tensor image_latents = image.to(device, dtype).repeat({batch / image.size(0), 1, 1, 1});
+  const std::vector<int64_t> shape = {batch, num_channels_latents(components, block), height / scale, width / scale};
+  at::Generator generator = generator_from(block_state["generator"], block);
+  std::optional<at::Tensor> given = optional_tensor(block_state, "latents");
+  at::Tensor latents;
+  at::Tensor noise;
+  const double init_noise_sigma = scheduler.call("init_noise_sigma").ref().as<double>();
+  if (!given && add_noise) {
+    noise = randn_tensor(shape, generator, dtype, device);
+    if (is_strength_max) {
+      // Pure noise, scaled by the scheduler's initial sigma.
+      latents = noise * init_noise_sigma;
+    } else {
+      at::Tensor latent_timestep = block_state.get<at::Tensor>("latent_timestep");
+      latents =
+          tensor_result(scheduler.call("add_noise", brick::Value::dict()
+                                                        .set("original_samples", brick::Value(image_latents))
+                                                        .set("noise", brick::Value(noise))
+                                                        .set("timestep", brick::Value(latent_timestep.slice(0, 0, 1)))),
+                        "scheduler.add_noise");
+    }
+  } else if (add_noise) {
+    noise = given->to(device);
+    latents = noise * init_noise_sigma;
+  } else {
+    noise = randn_tensor(shape, generator, dtype, device);
+    latents = image_latents;
+  }
+  MaskLatents prepared = prepare_mask_latents(components, block_state.get<at::Tensor>("mask"), masked_image_latents,
+                                              batch, height, width, dtype, device, generator, block);
+  continue_generator(block_state, generator);
+  block_state.set("latents", latents);
+  block_state.set("noise", noise);
+  block_state.set("image_latents", image_latents);
+  block_state.set("mask", prepared.mask);
+  if (prepared.masked_image_latents) {
+    block_state.set("masked_image_latents", *prepared.masked_image_latents);
+  } else {
+    block_state.set("masked_image_latents", brick::Value(nullptr));
+  }
   set_block_state(state, block_state);
 }
 

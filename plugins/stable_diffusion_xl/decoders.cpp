@@ -77,4 +77,33 @@ void StableDiffusionXLDecodeStep::operator()(brick::Components& components, bric
   set_block_state(state, block_state);
 }
 
+// --- StableDiffusionXLInpaintOverlayMaskStep --------------------------------
+
+std::string StableDiffusionXLInpaintOverlayMaskStep::description() const {
+  return "A post-processing step that overlays the mask on the image (inpainting task only).\n"
+         "only needed when you are using the `padding_mask_crop` option when pre-processing the image and mask";
+}
+
+std::vector<brick::ComponentSpec> StableDiffusionXLInpaintOverlayMaskStep::expected_components() const {
+  return {specs::image_processor()};
+}
+
+std::vector<brick::InputParam> StableDiffusionXLInpaintOverlayMaskStep::inputs() const {
+  return {brick::InputParam("image"), brick::InputParam("mask_image"), brick::InputParam("padding_mask_crop"),
+          brick::InputParam("images", "list | list | list", "The generated images from the decode step"),
+          brick::InputParam("crops_coords", "tuple",
+                            "The crop coordinates to use for preprocess/postprocess the image and mask, for "
+                            "inpainting task only. Can be generated in vae_encode step.")};
+}
+
+void StableDiffusionXLInpaintOverlayMaskStep::operator()(brick::Components&, brick::PipelineState& state) {
+  auto block_state = get_block_state(state);
+  if (!block_state["padding_mask_crop"].is_none() && !block_state["crops_coords"].is_none()) {
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       "stable_diffusion_xl.StableDiffusionXLInpaintOverlayMaskStep: padding_mask_crop is not "
+                       "supported (diffusers pastes the crop into the PIL image with apply_overlay); pass None");
+  }
+  set_block_state(state, block_state);
+}
+
 }  // namespace stable_diffusion_xl

@@ -1,6 +1,8 @@
 #include "denoise.h"
 
+#include <ATen/TensorOperators.h>
 #include <ATen/ops/cat.h>
+#include <c10/util/StringUtil.h>
 
 #include <optional>
 #include <string>
@@ -72,6 +74,68 @@ void StableDiffusionXLLoopBeforeDenoiser::operator()(brick::Components& componen
                             .set("sample", brick::Value::retain(block_state["latents"]))
                             .set("timestep", brick::Value::retain(args["t"]));
   block_state.set("scaled_latents", components.get("scheduler").call("scale_model_input", kwargs));
+}
+
+// --- StableDiffusionXLInpaintLoopBeforeDenoiser -----------------------------
+
+namespace {
+const char* const kMaskDescription =
+    "The mask to use for the denoising process, for inpainting task only. Can be generated in vae_encode or "
+    "prepare_latent step.";
+}
+
+std::string StableDiffusionXLInpaintLoopBeforeDenoiser::description() const {
+  return "step within the denoising loop that prepare the latent input for the denoiser (for inpainting workflow "
+         "only). This block should be used to compose the `sub_blocks` attribute of a "
+         "`LoopSequentialPipelineBlocks` object";
+}
+
+std::vector<brick::ComponentSpec> StableDiffusionXLInpaintLoopBeforeDenoiser::expected_components() const {
+  return {specs::scheduler(), specs::unet()};
+}
+
+std::vector<brick::InputParam> StableDiffusionXLInpaintLoopBeforeDenoiser::inputs() const {
+  return {brick::InputParam("latents", "Tensor",
+                            "The initial latents to use for the denoising process. Can be generated in prepare_latent "
+                            "step.")
+              .set_required(),
+          brick::InputParam("mask", "Tensor | NoneType", kMaskDescription),
+          brick::InputParam("masked_image_latents", "Tensor | NoneType",
+                            "The masked image latents to use for the denoising process, for inpainting task only. Can "
+                            "be generated in vae_encode or prepare_latent step.")};
+}
+
+void StableDiffusionXLInpaintLoopBeforeDenoiser::operator()(brick::Components& components,
+                                                            brick::BlockState& block_state, brick::ValueRef args) {
+  const char* const block = "stable_diffusion_xl.StableDiffusionXLInpaintLoopBeforeDenoiser";
+  const int64_t unet_channels = num_channels_unet(components, block);
+  at::Tensor latents = block_state.get<at::Tensor>("latents");
+  std::optional<at::Tensor> mask = optional_tensor(block_state, "mask");
+  std::optional<at::Tensor> masked_image_latents = optional_tensor(block_state, "masked_image_latents");
+  if (unet_channels == 9) {
+    // stable-diffusion-inpainting's UNet.
+    if (!mask || !masked_image_latents) {
+      throw brick::Error(
+          BRICK_ERR_INVALID_ARGUMENT,
+          std::string(block) + ": mask and masked_image_latents must be provided for inpainting-specific Unet");
+    }
+    const int64_t sum = latents.size(1) + mask->size(1) + masked_image_latents->size(1);
+    if (sum != unet_channels) {
+      throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                         c10::str(block, ": Incorrect configuration settings! The unet expects ", unet_channels,
+                                  " input channels but received `num_channels_latents`: ", latents.size(1),
+                                  " + `num_channels_mask`: ", mask->size(1),
+                                  " + `num_channels_masked_image`: ", masked_image_latents->size(1), " = ", sum,
+                                  ". Please verify the config of `components.unet` or your `mask_image` or `image` "
+                                  "input."));
+    }
+  }
+  brick::Value kwargs =
+      brick::Value::dict().set("sample", brick::Value(latents)).set("timestep", brick::Value::retain(args["t"]));
+  at::Tensor scaled =
+      tensor_result(components.get("scheduler").call("scale_model_input", kwargs), "scheduler.scale_model_input");
+  if (unet_channels == 9) scaled = at::cat({scaled, *mask, *masked_image_latents}, 1);
+  block_state.set("scaled_latents", scaled);
 }
 
 // --- StableDiffusionXLLoopDenoiser ------------------------------------------
@@ -187,6 +251,79 @@ void StableDiffusionXLLoopAfterDenoiser::operator()(brick::Components& component
   block_state.set("latents", brick::Value::retain(out.ref()["prev_sample"]));
 }
 
+// --- StableDiffusionXLInpaintLoopAfterDenoiser ------------------------------
+
+std::string StableDiffusionXLInpaintLoopAfterDenoiser::description() const {
+  return "step within the denoising loop that update the latents (for inpainting workflow only). "
+         "This block should be used to compose the `sub_blocks` attribute of a `LoopSequentialPipelineBlocks` "
+         "object (e.g. `StableDiffusionXLDenoiseLoopWrapper`)";
+}
+
+std::vector<brick::ComponentSpec> StableDiffusionXLInpaintLoopAfterDenoiser::expected_components() const {
+  return {specs::scheduler(), specs::unet()};
+}
+
+std::vector<brick::InputParam> StableDiffusionXLInpaintLoopAfterDenoiser::inputs() const {
+  return {brick::InputParam("eta").with_default(0.0),
+          brick::InputParam("generator"),
+          brick::InputParam("timesteps", "Tensor",
+                            "The timesteps to use for the denoising process. Can be generated in set_timesteps step.")
+              .set_required(),
+          brick::InputParam("mask", "Tensor | NoneType", kMaskDescription),
+          brick::InputParam("noise", "Tensor | NoneType",
+                            "The noise added to the image latents, for inpainting task only. Can be generated in "
+                            "prepare_latent step."),
+          brick::InputParam("image_latents", "Tensor | NoneType",
+                            "The image latents to use for the denoising process, for inpainting/image-to-image task "
+                            "only. Can be generated in vae_encode or prepare_latent step.")};
+}
+
+std::vector<brick::OutputParam> StableDiffusionXLInpaintLoopAfterDenoiser::intermediate_outputs() const {
+  return {brick::OutputParam("latents", "Tensor", "The denoised latents")};
+}
+
+void StableDiffusionXLInpaintLoopAfterDenoiser::operator()(brick::Components& components,
+                                                           brick::BlockState& block_state, brick::ValueRef args) {
+  const char* const block = "stable_diffusion_xl.StableDiffusionXLInpaintLoopAfterDenoiser";
+  const bool blend = num_channels_unet(components, block) == 4;
+  if (blend) {
+    for (const char* name : {"image_latents", "mask", "noise"}) {
+      if (block_state[name].is_none()) {
+        throw brick::Error(BRICK_ERR_MISSING_INPUT, std::string(name) + " is required for this step " + block);
+      }
+    }
+  }
+  brick::ComponentRef scheduler = components.get("scheduler");
+  // As StableDiffusionXLLoopAfterDenoiser: the generator is not passed
+  // (brick's schedulers draw no noise in step).
+  brick::Value kwargs = brick::Value::dict()
+                            .set("model_output", brick::Value::retain(block_state["noise_pred"]))
+                            .set("timestep", brick::Value::retain(args["t"]))
+                            .set("sample", brick::Value::retain(block_state["latents"]))
+                            .set("eta", brick::Value::retain(block_state["eta"]));
+  brick::Value out = scheduler.call("step", kwargs);
+  if (!blend) {
+    block_state.set("latents", brick::Value::retain(out.ref()["prev_sample"]));
+    return;
+  }
+  // Outside the mask the latents are the image's, noised to the next
+  // timestep (none after the last step).
+  at::Tensor latents = out.ref()["prev_sample"].as<at::Tensor>();
+  at::Tensor init_latents = block_state.get<at::Tensor>("image_latents");
+  at::Tensor timesteps = block_state.get<at::Tensor>("timesteps");
+  const int64_t i = args["i"].as<int64_t>();
+  if (i < timesteps.size(0) - 1) {
+    init_latents =
+        tensor_result(scheduler.call("add_noise", brick::Value::dict()
+                                                      .set("original_samples", brick::Value(init_latents))
+                                                      .set("noise", brick::Value::retain(block_state["noise"]))
+                                                      .set("timestep", brick::Value(timesteps.slice(0, i + 1, i + 2)))),
+                      "scheduler.add_noise");
+  }
+  at::Tensor mask = block_state.get<at::Tensor>("mask");
+  block_state.set("latents", (1 - mask) * init_latents + mask * latents);
+}
+
 // --- StableDiffusionXLDenoiseStep -------------------------------------------
 
 std::string StableDiffusionXLDenoiseStep::description() const {
@@ -234,6 +371,28 @@ void StableDiffusionXLDenoiseStep::operator()(brick::Components& components, bri
     progress(components, i + 1, total);
   }
   set_block_state(state, block_state);
+}
+
+}  // namespace stable_diffusion_xl
+
+namespace stable_diffusion_xl {
+
+// --- StableDiffusionXLInpaintDenoiseStep ------------------------------------
+
+std::string StableDiffusionXLInpaintDenoiseStep::description() const {
+  return "Denoise step that iteratively denoise the latents(for inpainting task only). \n"
+         "Its loop logic is defined in `StableDiffusionXLDenoiseLoopWrapper.__call__` method \n"
+         "At each iteration, it runs blocks defined in `sub_blocks` sequentially:\n"
+         " - `StableDiffusionXLInpaintLoopBeforeDenoiser`\n"
+         " - `StableDiffusionXLLoopDenoiser`\n"
+         " - `StableDiffusionXLInpaintLoopAfterDenoiser`\n"
+         "This block onlysupports inpainting tasks.";
+}
+
+std::vector<brick::SubBlock> StableDiffusionXLInpaintDenoiseStep::sub_blocks() const {
+  return {{"before_denoiser", "StableDiffusionXLInpaintLoopBeforeDenoiser"},
+          {"denoiser", "StableDiffusionXLLoopDenoiser"},
+          {"after_denoiser", "StableDiffusionXLInpaintLoopAfterDenoiser"}};
 }
 
 }  // namespace stable_diffusion_xl

@@ -19,6 +19,17 @@ class StableDiffusionXLLoopBeforeDenoiser : public brick::ModularPipelineBlocks 
   void operator()(brick::Components& components, brick::BlockState& block_state, brick::ValueRef args) override;
 };
 
+// Inpainting: a 9-channel UNet (stable-diffusion-inpainting's) takes the
+// scaled latents, the mask and the masked image latents concatenated.
+class StableDiffusionXLInpaintLoopBeforeDenoiser : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  void operator()(brick::Components& components, brick::BlockState& block_state, brick::ValueRef args) override;
+};
+
 class StableDiffusionXLLoopDenoiser : public brick::ModularPipelineBlocks {
  public:
   std::string description() const override;
@@ -29,6 +40,18 @@ class StableDiffusionXLLoopDenoiser : public brick::ModularPipelineBlocks {
 };
 
 class StableDiffusionXLLoopAfterDenoiser : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::BlockState& block_state, brick::ValueRef args) override;
+};
+
+// Inpainting: after the step, a 4-channel UNet's latents keep the image
+// outside the mask (the image latents noised to the next timestep).
+class StableDiffusionXLInpaintLoopAfterDenoiser : public brick::ModularPipelineBlocks {
  public:
   std::string description() const override;
   std::string model_name() const override { return "stable-diffusion-xl"; }
@@ -49,6 +72,13 @@ class StableDiffusionXLDenoiseStep : public brick::LoopSequentialPipelineBlocks 
   std::vector<brick::ComponentSpec> loop_expected_components() const override;
   std::vector<brick::SubBlock> sub_blocks() const override;
   void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
+
+// The same loop with the inpainting sub-blocks.
+class StableDiffusionXLInpaintDenoiseStep : public StableDiffusionXLDenoiseStep {
+ public:
+  std::string description() const override;
+  std::vector<brick::SubBlock> sub_blocks() const override;
 };
 
 }  // namespace stable_diffusion_xl

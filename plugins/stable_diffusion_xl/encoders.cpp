@@ -4,6 +4,7 @@
 #include <ATen/ops/cat.h>
 #include <ATen/ops/exp.h>
 #include <ATen/ops/layer_norm.h>
+#include <ATen/ops/lt.h>
 #include <ATen/ops/tensor.h>
 #include <ATen/ops/zeros_like.h>
 
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "image_latents.h"
 #include "support.h"
 
 namespace stable_diffusion_xl {
@@ -19,6 +21,7 @@ namespace {
 
 const char* const kTextEncoder = "stable_diffusion_xl.StableDiffusionXLTextEncoderStep";
 const char* const kVaeEncoder = "stable_diffusion_xl.StableDiffusionXLVaeEncoderStep";
+const char* const kInpaintVaeEncoder = "stable_diffusion_xl.StableDiffusionXLInpaintVaeEncoderStep";
 const char* const kSdTextEncoder = "stable_diffusion_xl.StableDiffusionTextEncoderStep";
 
 brick::Value texts(const std::vector<std::string>& prompts) {
@@ -243,8 +246,7 @@ void StableDiffusionXLVaeEncoderStep::operator()(brick::Components& components, 
   const at::Device device = brick::torch_device(components.device());
   brick::ComponentRef vae = require_component(components, "vae", kVaeEncoder);
   brick::ComponentRef image_processor = require_component(components, "image_processor", kVaeEncoder);
-  const at::ScalarType vae_dtype = component_dtype(vae);
-  const at::ScalarType dtype = dtype_from(block_state["dtype"], kVaeEncoder).value_or(vae_dtype);
+  const at::ScalarType dtype = dtype_from(block_state["dtype"], kVaeEncoder).value_or(component_dtype(vae));
 
   brick::Value args = brick::Value::dict();
   brick::ValueRef extra = block_state["preprocess_kwargs"];
@@ -258,40 +260,91 @@ void StableDiffusionXLVaeEncoderStep::operator()(brick::Components& components, 
   at::Tensor image = tensor_result(image_processor.call("preprocess", args), "image_processor.preprocess");
   image = image.to(device, dtype);
 
-  // _encode_vae_image: a float16 vae with force_upcast encodes in float32.
-  brick::Value config = component_config(components, "vae", kVaeEncoder);
-  const bool force_upcast = !config.ref()["force_upcast"].is_none() && config.ref()["force_upcast"].as<bool>();
-  if (force_upcast) {
-    image = image.to(at::kFloat);
-    if (vae_dtype != at::kFloat) vae.call("to", brick::Value::dict().set("dtype", brick::Value("float32")));
-  }
-  brick::Value encoded = vae.call("encode", brick::Value::dict().set("sample", brick::Value(image)));
-  // retrieve_latents(sample_mode="sample"): latent_dist.sample(generator).
-  at::Tensor mean = encoded.ref()["mean"].as<at::Tensor>();
-  at::Tensor logvar = encoded.ref()["logvar"].as<at::Tensor>().clamp(-30.0, 20.0);
   at::Generator generator = generator_from(block_state["generator"], kVaeEncoder);
-  at::Tensor latents =
-      mean + at::exp(logvar * 0.5) * randn_tensor(mean.sizes(), generator, mean.scalar_type(), mean.device());
-  if (force_upcast && vae_dtype != at::kFloat) {
-    vae.call("to", brick::Value::dict().set("dtype", brick::Value(dtype_name(vae_dtype))));
-  }
-  latents = latents.to(dtype);
-
-  const double scaling_factor = config.ref()["scaling_factor"].as<double>();
-  brick::ValueRef latents_mean = config.ref()["latents_mean"];
-  brick::ValueRef latents_std = config.ref()["latents_std"];
-  brick::ValueRef shift = config.ref()["shift_factor"];
-  if (!latents_mean.is_none() && !latents_std.is_none()) {
-    at::Tensor m = at::tensor(latents_mean.as<std::vector<double>>()).view({1, -1, 1, 1}).to(device, dtype);
-    at::Tensor s = at::tensor(latents_std.as<std::vector<double>>()).view({1, -1, 1, 1}).to(device, dtype);
-    latents = (latents - m) * scaling_factor / s;
-  } else {
-    // diffusers' SDXL step has no shift; a vae with a shift_factor (Flux's,
-    // SD3's) is encoded as their pipelines do: (x - shift) * scale.
-    if (!shift.is_none()) latents = latents - shift.as<double>();
-    latents = latents * scaling_factor;
-  }
+  at::Tensor latents = encode_vae_image(components, image, generator, kVaeEncoder);
+  continue_generator(block_state, generator);
   block_state.set("image_latents", latents);
+  set_block_state(state, block_state);
+}
+
+// --- StableDiffusionXLInpaintVaeEncoderStep ---------------------------------
+
+std::string StableDiffusionXLInpaintVaeEncoderStep::description() const {
+  return "Vae encoder step that prepares the image and mask for the inpainting process";
+}
+
+std::vector<brick::ComponentSpec> StableDiffusionXLInpaintVaeEncoderStep::expected_components() const {
+  return {specs::vae(), specs::image_processor(), specs::mask_processor()};
+}
+
+std::vector<brick::InputParam> StableDiffusionXLInpaintVaeEncoderStep::inputs() const {
+  return {brick::InputParam("height"),
+          brick::InputParam("width"),
+          brick::InputParam("image").set_required(),
+          brick::InputParam("mask_image").set_required(),
+          brick::InputParam("padding_mask_crop"),
+          brick::InputParam("dtype", "dtype", "The dtype of the model inputs"),
+          brick::InputParam("generator")};
+}
+
+std::vector<brick::OutputParam> StableDiffusionXLInpaintVaeEncoderStep::intermediate_outputs() const {
+  return {brick::OutputParam("image_latents", "Tensor", "The latents representation of the input image"),
+          brick::OutputParam("mask", "Tensor", "The mask to use for the inpainting process"),
+          brick::OutputParam(
+              "masked_image_latents", "Tensor",
+              "The masked image latents to use for the inpainting process (only for inpainting-specifid unet)"),
+          brick::OutputParam("crops_coords", "tuple | NoneType",
+                             "The crop coordinates to use for the preprocess/postprocess of the image and mask")};
+}
+
+void StableDiffusionXLInpaintVaeEncoderStep::operator()(brick::Components& components, brick::PipelineState& state) {
+  auto block_state = get_block_state(state);
+  const std::string block = kInpaintVaeEncoder;
+  const at::Device device = brick::torch_device(components.device());
+  const at::ScalarType dtype =
+      dtype_from(block_state["dtype"], block).value_or(component_dtype(require_component(components, "vae", block)));
+  // diffusers' default_height / default_width: the unet's sample_size times
+  // the vae's scale factor.
+  const int64_t default_size = default_sample_size(components, block) * vae_scale_factor(components, block);
+  const int64_t height = block_state["height"].is_none() ? default_size : block_state.get<int64_t>("height");
+  const int64_t width = block_state["width"].is_none() ? default_size : block_state.get<int64_t>("width");
+  // padding_mask_crop crops the image and the mask to the mask's region and
+  // pastes the result back (get_crop_region, resize_mode "fill",
+  // apply_overlay), which diffusers does on PIL images; not provided.
+  if (!block_state["padding_mask_crop"].is_none()) {
+    throw brick::Error(BRICK_ERR_INVALID_ARGUMENT,
+                       block +
+                           ": padding_mask_crop is not supported (diffusers crops and pastes PIL images for it); "
+                           "pass None (the whole image is inpainted at height x width)");
+  }
+  brick::Value size = brick::Value::dict()
+                          .set("height", brick::Value(height))
+                          .set("width", brick::Value(width))
+                          .set("resize_mode", brick::Value("default"))
+                          .set("crops_coords", brick::Value(nullptr));
+  brick::Value image_args = brick::Value::dict().set("image", brick::Value::retain(block_state["image"]));
+  brick::Value mask_args = brick::Value::dict().set("image", brick::Value::retain(block_state["mask_image"]));
+  for (brick::Value* args : {&image_args, &mask_args}) {
+    for (size_t i = 0; i < size.ref().size(); ++i)
+      args->set(size.ref().key_at(i).c_str(), brick::Value::retain(size.ref().value_at(i)));
+  }
+  at::Tensor image =
+      tensor_result(require_component(components, "image_processor", block).call("preprocess", image_args),
+                    "image_processor.preprocess")
+          .to(at::kFloat);
+  at::Tensor mask = tensor_result(require_component(components, "mask_processor", block).call("preprocess", mask_args),
+                                  "mask_processor.preprocess");
+  at::Tensor masked_image = image * at::lt(mask, 0.5);
+
+  const int64_t batch_size = image.size(0);
+  at::Generator generator = generator_from(block_state["generator"], block);
+  block_state.set("image_latents", encode_vae_image(components, image.to(device, dtype), generator, block));
+  MaskLatents prepared =
+      prepare_mask_latents(components, mask, masked_image, batch_size, height, width, dtype, device, generator, block);
+  continue_generator(block_state, generator);
+  block_state.set("mask", prepared.mask);
+  block_state.set("masked_image_latents", *prepared.masked_image_latents);
+  block_state.set("crops_coords", brick::Value(nullptr));
   set_block_state(state, block_state);
 }
 

@@ -1,6 +1,7 @@
 // diffusers' modular SDXL encoders (encoders.py): the text encoder step
 // (both CLIP encoders, negative prompts, clip_skip, pooled embeddings) and
-// the vae encoder step of image-to-image; plus Stable Diffusion 1.x/2.x's
+// the vae encoder steps of image-to-image and inpainting (the image and the
+// mask); plus Stable Diffusion 1.x/2.x's
 // text encoder step (StableDiffusionPipeline.encode_prompt: one encoder, its
 // last hidden state), which diffusers has no modular block for.
 #pragma once
@@ -21,6 +22,16 @@ class StableDiffusionXLTextEncoderStep : public brick::ModularPipelineBlocks {
 };
 
 class StableDiffusionXLVaeEncoderStep : public brick::ModularPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::string model_name() const override { return "stable-diffusion-xl"; }
+  std::vector<brick::ComponentSpec> expected_components() const override;
+  std::vector<brick::InputParam> inputs() const override;
+  std::vector<brick::OutputParam> intermediate_outputs() const override;
+  void operator()(brick::Components& components, brick::PipelineState& state) override;
+};
+
+class StableDiffusionXLInpaintVaeEncoderStep : public brick::ModularPipelineBlocks {
  public:
   std::string description() const override;
   std::string model_name() const override { return "stable-diffusion-xl"; }

@@ -1,7 +1,8 @@
-// diffusers' modular SDXL composites of the text-to-image and image-to-image
-// workflows (modular_blocks_stable_diffusion_xl.py): the before-denoise
-// sequences. The auto blocks that also cover inpainting, ControlNet and
-// IP-Adapter are not provided (their branches are not built).
+// diffusers' modular SDXL composites of the text-to-image, image-to-image
+// and inpainting workflows (modular_blocks_stable_diffusion_xl.py): the
+// before-denoise sequences and inpainting's decode. The auto blocks are not
+// provided (ControlNet's and IP-Adapter's branches are not built); pipeline
+// files compose them (pipelines/sdxl.json).
 #pragma once
 
 #include <brick/sdk.h>
@@ -15,6 +16,18 @@ class StableDiffusionXLBeforeDenoiseStep : public brick::SequentialPipelineBlock
 };
 
 class StableDiffusionXLImg2ImgBeforeDenoiseStep : public brick::SequentialPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::vector<brick::SubBlock> sub_blocks() const override;
+};
+
+class StableDiffusionXLInpaintBeforeDenoiseStep : public brick::SequentialPipelineBlocks {
+ public:
+  std::string description() const override;
+  std::vector<brick::SubBlock> sub_blocks() const override;
+};
+
+class StableDiffusionXLInpaintDecodeStep : public brick::SequentialPipelineBlocks {
  public:
   std::string description() const override;
   std::vector<brick::SubBlock> sub_blocks() const override;

@@ -21,6 +21,8 @@ BRICK_PLUGIN("stable_diffusion_xl", "0.1.0", "diffusers' modular Stable Diffusio
   plugin.add<StableDiffusionTextEncoderStep>("StableDiffusionTextEncoderStep",
                                              "prompt -> prompt_embeds (SD 1.x/2.x: one CLIP encoder)");
   plugin.add<StableDiffusionXLVaeEncoderStep>("StableDiffusionXLVaeEncoderStep", "image -> image_latents");
+  plugin.add<StableDiffusionXLInpaintVaeEncoderStep>("StableDiffusionXLInpaintVaeEncoderStep",
+                                                     "image, mask_image -> image_latents, mask, masked_image_latents");
   plugin.add<StableDiffusionXLInputStep>("StableDiffusionXLInputStep", "batch_size, dtype; embeddings per image");
   plugin.add<StableDiffusionXLSetTimestepsStep>("StableDiffusionXLSetTimestepsStep", "the timesteps");
   plugin.add<StableDiffusionXLImg2ImgSetTimestepsStep>("StableDiffusionXLImg2ImgSetTimestepsStep",
@@ -28,17 +30,30 @@ BRICK_PLUGIN("stable_diffusion_xl", "0.1.0", "diffusers' modular Stable Diffusio
   plugin.add<StableDiffusionXLPrepareLatentsStep>("StableDiffusionXLPrepareLatentsStep", "the initial noise");
   plugin.add<StableDiffusionXLImg2ImgPrepareLatentsStep>("StableDiffusionXLImg2ImgPrepareLatentsStep",
                                                          "image_latents noised to latent_timestep");
+  plugin.add<StableDiffusionXLInpaintPrepareLatentsStep>("StableDiffusionXLInpaintPrepareLatentsStep",
+                                                         "inpainting latents, noise, mask to the batch");
   plugin.add<StableDiffusionXLPrepareAdditionalConditioningStep>("StableDiffusionXLPrepareAdditionalConditioningStep",
                                                                  "add_time_ids, timestep_cond");
   plugin.add<StableDiffusionXLImg2ImgPrepareAdditionalConditioningStep>(
       "StableDiffusionXLImg2ImgPrepareAdditionalConditioningStep", "add_time_ids (aesthetic score), timestep_cond");
   plugin.add<StableDiffusionXLLoopBeforeDenoiser>("StableDiffusionXLLoopBeforeDenoiser", "loop: scale_model_input");
+  plugin.add<StableDiffusionXLInpaintLoopBeforeDenoiser>("StableDiffusionXLInpaintLoopBeforeDenoiser",
+                                                         "loop: scale_model_input (+ mask, masked image latents)");
   plugin.add<StableDiffusionXLLoopDenoiser>("StableDiffusionXLLoopDenoiser", "loop: unet through the guider");
   plugin.add<StableDiffusionXLLoopAfterDenoiser>("StableDiffusionXLLoopAfterDenoiser", "loop: scheduler.step");
+  plugin.add<StableDiffusionXLInpaintLoopAfterDenoiser>("StableDiffusionXLInpaintLoopAfterDenoiser",
+                                                        "loop: scheduler.step, blended with the image by the mask");
   plugin.add<StableDiffusionXLDenoiseStep>("StableDiffusionXLDenoiseStep", "the denoising loop");
+  plugin.add<StableDiffusionXLInpaintDenoiseStep>("StableDiffusionXLInpaintDenoiseStep",
+                                                  "the denoising loop for inpainting");
   plugin.add<StableDiffusionXLDecodeStep>("StableDiffusionXLDecodeStep", "latents -> images");
+  plugin.add<StableDiffusionXLInpaintOverlayMaskStep>("StableDiffusionXLInpaintOverlayMaskStep",
+                                                      "images (padding_mask_crop's overlay: refused)");
   plugin.add<StableDiffusionXLBeforeDenoiseStep>("StableDiffusionXLBeforeDenoiseStep",
                                                  "set timesteps, prepare latents, added conditioning");
   plugin.add<StableDiffusionXLImg2ImgBeforeDenoiseStep>("StableDiffusionXLImg2ImgBeforeDenoiseStep",
                                                         "the same for image to image");
+  plugin.add<StableDiffusionXLInpaintBeforeDenoiseStep>("StableDiffusionXLInpaintBeforeDenoiseStep",
+                                                        "the same for inpainting");
+  plugin.add<StableDiffusionXLInpaintDecodeStep>("StableDiffusionXLInpaintDecodeStep", "decode, mask overlay");
 }

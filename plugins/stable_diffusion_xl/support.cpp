@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/ops/randn.h>
+#include <c10/util/StringUtil.h>
 
 #include <cctype>
 #include <random>
@@ -25,6 +26,11 @@ brick::ComponentSpec scheduler() { return brick::ComponentSpec("scheduler", "cor
 brick::ComponentSpec image_processor() {
   return brick::ComponentSpec("image_processor", "image.VaeImageProcessor")
       .with_config(brick::Json{R"({"vae_scale_factor": 8})"});
+}
+brick::ComponentSpec mask_processor() {
+  return brick::ComponentSpec("mask_processor", "image.VaeImageProcessor")
+      .with_config(brick::Json{
+          R"({"do_normalize": false, "vae_scale_factor": 8, "do_binarize": true, "do_convert_grayscale": true})"});
 }
 }  // namespace specs
 
@@ -71,16 +77,62 @@ int64_t vae_scale_factor(const brick::Components& components, const std::string&
   return int64_t{1} << (channels.size() - 1);
 }
 
+namespace {
+int64_t config_int(const brick::Components& components, const char* component, const char* key, int64_t fallback,
+                   const std::string& block) {
+  if (components.get(component).is_none()) return fallback;
+  brick::Value config = component_config(components, component, block);
+  brick::ValueRef v = config.ref()[key];
+  return v.is_none() ? fallback : v.as<int64_t>();
+}
+}  // namespace
+
+int64_t default_sample_size(const brick::Components& components, const std::string& block) {
+  return config_int(components, "unet", "sample_size", 128, block);
+}
+int64_t num_channels_latents(const brick::Components& components, const std::string& block) {
+  return config_int(components, "vae", "latent_channels", 4, block);
+}
+int64_t num_channels_unet(const brick::Components& components, const std::string& block) {
+  return config_int(components, "unet", "in_channels", 4, block);
+}
+
 at::Generator generator_from(brick::ValueRef generator, const std::string& block) {
   if (generator.is_none()) {
     std::random_device device;
     return at::detail::createCPUGenerator((static_cast<uint64_t>(device()) << 32) ^ device());
   }
-  if (generator.kind() != BRICK_VALUE_INT) {
-    throw brick::Error(BRICK_ERR_TYPE_MISMATCH,
-                       block + ": generator must be a seed (an int) or None, got " + generator.kind_name());
+  if (generator.kind() == BRICK_VALUE_INT) {
+    return at::detail::createCPUGenerator(static_cast<uint64_t>(generator.as<int64_t>()));
   }
-  return at::detail::createCPUGenerator(static_cast<uint64_t>(generator.as<int64_t>()));
+  if (generator.is_tensor()) {
+    const at::Tensor state = generator.as<at::Tensor>();
+    if (state.scalar_type() != at::kByte || !state.device().is_cpu()) {
+      throw brick::Error(BRICK_ERR_TYPE_MISMATCH,
+                         c10::str(block,
+                                  ": generator as a tensor must be a CPU generator's state (a CPU uint8 "
+                                  "tensor, torch.Generator().get_state()), got a ",
+                                  state.scalar_type(), " tensor on ", state.device()));
+    }
+    at::Generator out = at::detail::createCPUGenerator();
+    try {
+      out.set_state(state);
+    } catch (const c10::Error& e) {
+      throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, c10::str(block, ": generator is not a CPU generator's state (",
+                                                              state.numel(), " bytes): ", e.what_without_backtrace()));
+    }
+    return out;
+  }
+  throw brick::Error(BRICK_ERR_TYPE_MISMATCH,
+                     block +
+                         ": generator must be a seed (an int), a CPU generator's state (a uint8 tensor) or None, "
+                         "got " +
+                         generator.kind_name());
+}
+
+void continue_generator(brick::BlockState& block_state, const at::Generator& generator) {
+  if (block_state["generator"].is_none()) return;
+  block_state.set("generator", generator.get_state());
 }
 
 at::Tensor randn_tensor(at::IntArrayRef shape, at::Generator& generator, at::ScalarType dtype, at::Device device) {

@@ -2,7 +2,7 @@
 // modular SDXL blocks declare (each type named by the plugin that provides
 // it, printing as diffusers' class name), component access with errors that
 // name the block, and the readers of diffusers-style inputs (a generator as
-// a seed, a dtype as its name, a size as a pair).
+// a seed or a state, a dtype as its name, a size as a pair).
 #pragma once
 
 #include <ATen/core/Generator.h>
@@ -26,6 +26,7 @@ brick::ComponentSpec unet();
 brick::ComponentSpec vae();
 brick::ComponentSpec scheduler();
 brick::ComponentSpec image_processor();
+brick::ComponentSpec mask_processor();
 }  // namespace specs
 
 // The component, or an error naming the block and the component.
@@ -41,12 +42,30 @@ std::optional<at::Tensor> optional_tensor(const brick::BlockState& block_state, 
 // 8 without a vae (the default diffusers' modular pipeline uses).
 int64_t vae_scale_factor(const brick::Components& components, const std::string& block);
 
-// The `generator` input. diffusers takes a torch.Generator; brick's values
-// have none, so a generator is given as its seed (an int): a CPU generator
-// seeded with it draws exactly what torch.Generator().manual_seed(seed) draws
-// (the same ATen code). None: a generator seeded from the default one (a
-// different draw every run, as diffusers' global RNG).
+// diffusers' modular SDXL pipeline's properties: default_sample_size (the
+// unet's sample_size, 128 without a unet), num_channels_latents (the vae's
+// latent_channels, 4 without a vae: an inpainting UNet takes 9 channels, of
+// which 4 are the latents) and num_channels_unet (the unet's in_channels, 4
+// without a unet).
+int64_t default_sample_size(const brick::Components& components, const std::string& block);
+int64_t num_channels_latents(const brick::Components& components, const std::string& block);
+int64_t num_channels_unet(const brick::Components& components, const std::string& block);
+
+// The `generator` input, one continuous stream across the blocks as
+// diffusers' one torch.Generator object is. It is a seed (an int: a CPU
+// generator seeded with it draws exactly what
+// torch.Generator().manual_seed(seed) draws, the same ATen code) or a
+// generator's state (a CPU uint8 tensor: what torch.Generator.get_state()
+// returns and at::Generator::get_state() gives). None: a generator seeded
+// from the default one (a different draw every run, as diffusers' global
+// RNG).
 at::Generator generator_from(brick::ValueRef generator, const std::string& block);
+// After a block drew from the generator: its advanced state becomes the
+// block's `generator`, which the host writes back into the pipeline state
+// (an input whose identity changed, diffusers' write-back rule), so the next
+// block continues the stream where diffusers' shared object would be. Nothing
+// for None (diffusers' global RNG is not in the state either).
+void continue_generator(brick::BlockState& block_state, const at::Generator& generator);
 // randn_tensor: drawn on the CPU (a seed gives the same numbers on every
 // device), then moved.
 at::Tensor randn_tensor(at::IntArrayRef shape, at::Generator& generator, at::ScalarType dtype, at::Device device);

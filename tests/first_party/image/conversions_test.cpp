@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/TensorOperators.h>
 #include <ATen/ops/allclose.h>
+#include <ATen/ops/cat.h>
 #include <ATen/ops/equal.h>
 #include <ATen/ops/full.h>
 #include <ATen/ops/rand.h>
@@ -58,6 +59,19 @@ TEST(Conversions, GrayIsReplicatedAndAlphaDropped) {
   EXPECT_TRUE(at::equal(image::uint8_to_float(gray), floats({0, 1, 0, 1, 0, 1}, {1, 3, 1, 2})));
   at::Tensor rgba = bytes({255, 0, 0, 7}, {1, 1, 4});
   EXPECT_TRUE(at::equal(image::uint8_to_float(rgba), floats({1, 0, 0}, {1, 3, 1, 1})));
+}
+
+// PIL's convert("L") on RGB and RGBA (values from PIL itself).
+TEST(Conversions, GrayscaleIsPilsL) {
+  const std::vector<uint8_t> rgb = {255, 0,   0,   0,   255, 0,   0, 0, 255, 10,  200, 30,
+                                    128, 128, 128, 255, 255, 255, 1, 2, 3,   250, 251, 3};
+  at::Tensor l = image::uint8_to_grayscale(bytes(rgb, {1, 2, 4, 3}));
+  EXPECT_TRUE(at::equal(l, bytes({76, 150, 29, 124, 128, 255, 2, 222}, {1, 2, 4, 1}))) << l;
+  at::Tensor rgba = at::cat({bytes(rgb, {1, 2, 4, 3}), at::full({1, 2, 4, 1}, 7, at::kByte)}, 3);
+  EXPECT_TRUE(at::equal(image::uint8_to_grayscale(rgba), l));
+  EXPECT_TRUE(at::equal(image::uint8_to_grayscale(l), l));
+  EXPECT_TRUE(at::equal(image::binarize(floats({0.f, 0.49f, 0.5f, 1.f}, {1, 1, 2, 2})),
+                        floats({0.f, 0.f, 1.f, 1.f}, {1, 1, 2, 2})));
 }
 
 TEST(Conversions, FloatToUint8RoundsHalfToEvenAndClamps) {

@@ -91,6 +91,15 @@ def main():
         decoders.StableDiffusionXLDecodeStep,
         blocks.StableDiffusionXLBeforeDenoiseStep,
         blocks.StableDiffusionXLImg2ImgBeforeDenoiseStep,
+        # Inpainting.
+        encoders.StableDiffusionXLInpaintVaeEncoderStep,
+        before_denoise.StableDiffusionXLInpaintPrepareLatentsStep,
+        denoise.StableDiffusionXLInpaintLoopBeforeDenoiser,
+        denoise.StableDiffusionXLInpaintLoopAfterDenoiser,
+        denoise.StableDiffusionXLInpaintDenoiseStep,
+        decoders.StableDiffusionXLInpaintOverlayMaskStep,
+        blocks.StableDiffusionXLInpaintBeforeDenoiseStep,
+        blocks.StableDiffusionXLInpaintDecodeStep,
     ]
     docs = {cls.__name__: cls().doc for cls in classes}
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "docs.json")

@@ -1,9 +1,13 @@
 // pipelines/sd15.json and pipelines/sdxl.json run as a user runs them
 // (`brick run PIPELINE --model FOLDER prompt=...`) on tiny folders the test
-// lays out: text to image and image to image, the PNG written.
+// lays out: text to image, image to image and inpainting, the PNG written.
+#include <ATen/ops/arange.h>
+#include <ATen/ops/zeros.h>
+
 #include <cstdlib>
 
 #include "../../cli/run_brick.h"
+#include "png_write.h"
 #include "sdxl_test_support.h"
 
 namespace sdxl_test {
@@ -46,10 +50,55 @@ void text_then_image_to_image(const std::string& pipeline, const fs::path& model
   EXPECT_TRUE(cli_run::contains(r.output, "num_inference_steps: 2")) << r.output;
 }
 
+// Inpainting as a user types it: an image and a mask (white: repainted)
+// given as PNG files select the `inpainting` workflow's branches.
+void inpainting(const std::string& pipeline, const fs::path& model, const TempDir& dir, bool nine_channels = false) {
+  const fs::path image = dir / "photo.png";
+  const fs::path mask = dir / "mask.png";
+  at::Tensor pixels = at::arange(16 * 16 * 3, at::TensorOptions().dtype(at::kInt)).remainder(251).to(at::kByte);
+  image::write_png(image.string(), pixels.reshape({16, 16, 3}));
+  at::Tensor white = at::zeros({16, 16, 3}, at::TensorOptions().dtype(at::kByte));
+  white.slice(0, 4, 12).slice(1, 2, 10).fill_(255);
+  image::write_png(mask.string(), white);
+
+  fs::path output = dir / "inpainted.png";
+  cli_run::Result r = cli_run::brick(
+      "run " + pipeline + " --model " + model.string() + " image=" + image.string() + " mask_image=" + mask.string() +
+          " prompt=\"a red circle\" strength=0.75 num_inference_steps=4 output=" + output.string() + " --state",
+      environment(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(is_png(output));
+  // The inpainting branches ran: the mask and the noise went to the loop,
+  // three of the four steps from the noised image.
+  EXPECT_TRUE(cli_run::contains(r.output, "mask: Tensor")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "noise: Tensor")) << r.output;
+  EXPECT_TRUE(cli_run::contains(r.output, "num_inference_steps: 3")) << r.output;
+  // Only a 9-channel UNet takes the masked image latents.
+  EXPECT_EQ(cli_run::contains(r.output, "masked_image_latents: Tensor"), nine_channels) << r.output;
+}
+
 TEST(StableDiffusion15Pipeline, TextToImageAndImageToImageFromAFolder) {
   TempDir dir;
   write_tiny_sd1(dir / "sd1");
   text_then_image_to_image(kSd15, dir / "sd1", dir);
+}
+
+// With the folder's 4-channel UNet (the latents blended with the image by
+// the mask), then with a 9-channel inpainting UNet (stable-diffusion-inpainting's
+// input: latents, mask and masked image latents).
+TEST(StableDiffusion15Pipeline, InpaintingFromAFolder) {
+  TempDir dir;
+  write_tiny_sd1(dir / "sd1");
+  inpainting(kSd15, dir / "sd1", dir);
+  fs::remove_all(dir / "sd1" / "unet");
+  copy_folder(kFixtures / "inpaint_unet", dir / "sd1" / "unet");
+  inpainting(kSd15, dir / "sd1", dir, /*nine_channels=*/true);
+}
+
+TEST(StableDiffusionXLPipeline, InpaintingFromAFolder) {
+  TempDir dir;
+  write_tiny_sdxl(dir / "sdxl");
+  inpainting(kSdxl, dir / "sdxl", dir);
 }
 
 TEST(StableDiffusionXLPipeline, TextToImageAndImageToImageFromAFolder) {
