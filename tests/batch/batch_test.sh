@@ -30,13 +30,13 @@ mpi=(mpirun --oversubscribe)
 # Under AddressSanitizer, LeakSanitizer is off for the MPI runs: Open MPI's
 # components leak at MPI_Finalize from libraries already unloaded, which no
 # suppression can name (seen with a bare MPI_Init/MPI_Finalize program).
-if ldd "$brick" | grep -q libasan; then
+if ldd "$brick" | grep libasan >/dev/null; then
   mpi=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "${mpi[@]}")
 fi
 have_mpi=1
 if ! command -v mpirun >/dev/null; then
   have_mpi=0; echo "note: no mpirun: the MPI runs are left out"
-elif ! ldd "$build"/lib/libbrick_batch.so | grep -q libmpi; then
+elif ! ldd "$build"/lib/libbrick_batch.so | grep libmpi >/dev/null; then
   have_mpi=0; echo "note: brick was built without MPI (BRICK_MPI=OFF): the MPI runs are left out"
 fi
 

@@ -28,21 +28,22 @@ grep -qF -- '[-0.70710' <<<"$out" || { echo "unexpected values"; exit 1; }
 ctest --test-dir "$work/build" --output-on-failure >/dev/null || { echo "the template's tests failed"; exit 1; }
 
 # The installed brick also finds its own first-party plugins.
-"$work/prefix/bin/brick" run example.Affine 'x=tensor([1.0])' | grep -qF '[2.0]'
+"$work/prefix/bin/brick" run example.Affine 'x=tensor([1.0])' | grep -F '[2.0]' >/dev/null
 
 # A prefix of the plugin's own: the plugin goes there, not into brick's,
 # and BRICK_PLUGIN_PATH makes it findable.
 cmake --install "$work/build" --prefix "$work/own" >/dev/null
 test -f "$work/own/lib/brick/plugins/my_plugin.so" || { echo "not installed into its own prefix"; exit 1; }
 test ! -e "$work/prefix/lib/brick/plugins/my_plugin.so" || { echo "installed into brick's prefix"; exit 1; }
-BRICK_PLUGIN_PATH="$work/own/lib/brick/plugins" "$work/prefix/bin/brick" inspect my_plugin | grep -qF 'class Normalize'
+BRICK_PLUGIN_PATH="$work/own/lib/brick/plugins" "$work/prefix/bin/brick" inspect my_plugin | grep -F 'class Normalize' >/dev/null
 
 # No prefix given: beside brick's own plugins, findable by name.
 cmake --install "$work/build" >/dev/null
-"$work/prefix/bin/brick" inspect my_plugin | grep -qF 'class Normalize'
+"$work/prefix/bin/brick" inspect my_plugin | grep -F 'class Normalize' >/dev/null
 # The installed registry scanner (beside the installed plugin folder) lists
-# the installed plugins' blocks.
-"$work/prefix/bin/brick" inspect | grep -qF 'example.Affine'
+# the installed plugins' blocks. (grep reads it all: `grep -q` stops at the
+# first match, and brick, still writing, would die of SIGPIPE under pipefail.)
+"$work/prefix/bin/brick" inspect | grep -F 'example.Affine' >/dev/null
 # The plain C template, from the installed copy: CMake, its test, and the
 # compiler one-liner its README gives.
 cp -r "$work/prefix/share/brick/plugin-template-c" "$work/src-c"
@@ -52,5 +53,5 @@ ctest --test-dir "$work/build-c" --output-on-failure >/dev/null || { echo "the C
 cc -std=c99 -O2 -Wall -Werror -shared -fPIC -fvisibility=hidden -I"$work/prefix/include" \
   "$work/src-c/my_plugin.c" -o "$work/my_c_plugin.so"
 "$work/prefix/bin/brick" run -p "$work/my_c_plugin.so" my_c_plugin.AddOffset 'x=tensor([1.0, 2.0])' offset=2 |
-  grep -qF '[3.0, 4.0]' || { echo "the C plugin built by cc gave another answer"; exit 1; }
+  grep -F '[3.0, 4.0]' >/dev/null || { echo "the C plugin built by cc gave another answer"; exit 1; }
 echo "out-of-tree plugins (C++ and C): ok"
