@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -60,6 +61,16 @@ class ServeReload : public ::testing::TestWithParam<brick::serve::Isolation> {
     server_->start();
     server_->wait_ready();
     port_ = server_->port();
+    // A worker opens the block at its first run of it, from the file then on
+    // disk (docs/serve.md, the limit under "Worker processes"): every worker
+    // runs it once before the tests drop builds in.
+    std::set<int64_t> workers;
+    for (auto end = Clock::now() + std::chrono::seconds(60); workers.size() < 2 && Clock::now() < end;) {
+      Answer a = post(port_, "/runs", R"({"block": "reload_demo.First", "wait": true})");
+      ASSERT_EQ(a.status, 200) << a.body;
+      workers.insert(a.object()["worker"].as_int64());
+    }
+    ASSERT_EQ(workers.size(), 2u) << "a worker never ran the block";
   }
   // One run of reload_demo.First: its answer, or -1 for a failed request.
   int answer() {
