@@ -57,10 +57,9 @@ at::Tensor concat_resized(std::vector<at::Tensor> images, std::optional<int64_t>
   return images.size() == 1 ? images.front() : at::cat(images, 0);
 }
 
-}  // namespace
-
-at::Tensor grayscale_images_from_value(brick::ValueRef value, std::optional<int64_t> height,
-                                       std::optional<int64_t> width, const char* what) {
+// One image or a list of them (each read by `one`), resized and stacked.
+at::Tensor stacked_images(brick::ValueRef value, std::optional<int64_t> height, std::optional<int64_t> width,
+                          const char* what, at::Tensor (*one)(brick::ValueRef, const char*)) {
   std::vector<at::Tensor> images;
   if (value.kind() == BRICK_VALUE_LIST) {
     if (value.size() == 0) {
@@ -68,27 +67,23 @@ at::Tensor grayscale_images_from_value(brick::ValueRef value, std::optional<int6
       message += ": the list of images is empty";
       throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, message);
     }
-    for (size_t i = 0; i < value.size(); ++i) images.push_back(one_grayscale_image(value[i], what));
+    for (size_t i = 0; i < value.size(); ++i) images.push_back(one(value[i], what));
   } else {
-    images.push_back(one_grayscale_image(value, what));
+    images.push_back(one(value, what));
   }
   return concat_resized(std::move(images), height, width);
 }
 
+}  // namespace
+
+at::Tensor grayscale_images_from_value(brick::ValueRef value, std::optional<int64_t> height,
+                                       std::optional<int64_t> width, const char* what) {
+  return stacked_images(value, height, width, what, one_grayscale_image);
+}
+
 at::Tensor images_from_value(brick::ValueRef value, std::optional<int64_t> height, std::optional<int64_t> width,
                              const char* what) {
-  std::vector<at::Tensor> images;
-  if (value.kind() == BRICK_VALUE_LIST) {
-    if (value.size() == 0) {
-      std::string message = what;
-      message += ": the list of images is empty";
-      throw brick::Error(BRICK_ERR_INVALID_ARGUMENT, message);
-    }
-    for (size_t i = 0; i < value.size(); ++i) images.push_back(one_image(value[i], what));
-  } else {
-    images.push_back(one_image(value, what));
-  }
-  return concat_resized(std::move(images), height, width);
+  return stacked_images(value, height, width, what, one_image);
 }
 
 }  // namespace image
