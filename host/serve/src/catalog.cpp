@@ -1,6 +1,7 @@
 #include "catalog.h"
 
 #include <set>
+#include <vector>
 
 #include "brick/host/base/error.h"
 #include "brick/host/base/log.h"
@@ -111,11 +112,11 @@ void Catalog::load_pipelines() {
   std::lock_guard lock(mutex_);
   // A --model or --model-config for a name no pipeline is served as is
   // refused before anything loads.
+  const std::vector<std::filesystem::path> installed =
+      options_.installed_pipelines ? host::list_pipelines() : std::vector<std::filesystem::path>{};
   std::set<std::string> served;
   for (const auto& [name, file] : options_.pipelines) served.insert(name);
-  if (options_.installed_pipelines) {
-    for (const std::filesystem::path& file : host::list_pipelines()) served.insert(file.stem().string());
-  }
+  for (const std::filesystem::path& file : installed) served.insert(file.stem().string());
   for (const auto* given : {&options_.models, &options_.model_configs}) {
     for (const auto& [pipeline, value] : *given) {
       if (!served.count(pipeline)) {
@@ -135,20 +136,18 @@ void Catalog::load_pipelines() {
       throw host::Error(BRICK_ERR_INVALID_ARGUMENT, "pipeline '" + name + "' (" + file.string() + "): " + e.what());
     }
   }
-  if (options_.installed_pipelines) {
-    for (const std::filesystem::path& file : host::list_pipelines()) {
-      std::string name = file.stem().string();
-      if (names.count(name)) continue;
-      try {
-        pipelines_.push_back(open(name, file.string(), false));
-        names.insert(name);
-      } catch (const std::exception& e) {
-        // A model named for it is the user's choice: its error is not skipped.
-        bool chosen = false;
-        for (const auto& [pipeline, model] : options_.models) chosen = chosen || pipeline == name;
-        if (chosen) throw host::Error(BRICK_ERR_INVALID_ARGUMENT, "pipeline '" + name + "': " + e.what());
-        host::log_warning("brick serve: skipping the installed pipeline " + file.string() + ": " + e.what());
-      }
+  for (const std::filesystem::path& file : installed) {
+    std::string name = file.stem().string();
+    if (names.count(name)) continue;
+    try {
+      pipelines_.push_back(open(name, file.string(), false));
+      names.insert(name);
+    } catch (const std::exception& e) {
+      // A model named for it is the user's choice: its error is not skipped.
+      bool chosen = false;
+      for (const auto& [pipeline, model] : options_.models) chosen = chosen || pipeline == name;
+      if (chosen) throw host::Error(BRICK_ERR_INVALID_ARGUMENT, "pipeline '" + name + "': " + e.what());
+      host::log_warning("brick serve: skipping the installed pipeline " + file.string() + ": " + e.what());
     }
   }
 }

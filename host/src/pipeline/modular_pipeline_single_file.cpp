@@ -99,4 +99,11 @@ ModularPipeline from_single_file(const fs::path& file, std::unique_ptr<ModularPi
   return pipe;
 }
 
+void check_model_config(const std::string& config, const std::string& model, bool model_is_single_file) {
+  if (config.empty() || model_is_single_file) return;
+  throw Error(BRICK_ERR_INVALID_ARGUMENT, "a model config ('" + config +
+                                              "') applies to a single-file checkpoint, but the model is " +
+                                              (model.empty() ? std::string("not set") : "'" + model + "'"));
+}
+
 }  // namespace brick::host

@@ -455,11 +455,7 @@ ModularPipeline PipelineFile::init_pipeline(const BlockFactory& factory, std::st
   if (!options.component_types && host) options.component_types = host->component_types();
   if (!options.host) options.host = host;
   std::optional<std::filesystem::path> file = single_file();
-  if (!file && !model_config_.empty()) {
-    throw Error(BRICK_ERR_INVALID_ARGUMENT,
-                "a model config ('" + model_config_ + "') applies to a single-file checkpoint, but the model is " +
-                    (repository_.empty() ? std::string("not set") : "'" + repository_ + "', a repository"));
-  }
+  check_model_config(model_config_, repository_, file.has_value());
   ModularPipeline pipe = file ? from_single_file(*file, std::move(blocks), std::move(options), model_config_)
                          : repository_.empty()
                              ? ModularPipeline(std::move(blocks), std::move(options))

@@ -102,11 +102,7 @@ ModularPipeline Target::init_pipeline(const std::string& workflow) const {
   options.host = host.get();
   options.component_types = host->component_types();
   const bool single_file = !model.empty() && is_single_file_checkpoint(model);
-  if (!model_config.empty() && !single_file) {
-    throw Error(BRICK_ERR_INVALID_ARGUMENT, "a model config ('" + model_config.string() +
-                                                "') applies to a single-file checkpoint, but the model is " +
-                                                (model.empty() ? std::string("not set") : "'" + model.string() + "'"));
-  }
+  check_model_config(model_config.string(), model.string(), single_file);
   if (model.empty()) return ModularPipeline(std::move(made), std::move(options));
   if (single_file) {
     return from_single_file(model, std::move(made), std::move(options), model_config.string());

@@ -27,4 +27,9 @@ namespace brick::host {
 ModularPipeline from_single_file(const std::filesystem::path& file, std::unique_ptr<ModularPipelineBlocks> blocks,
                                  PipelineOptions options = {}, const std::string& config = {});
 
+// Throws unless a model config (`config`, diffusers' `config=`) goes with a
+// single-file model: `model` is the model as given ("" when none), and
+// `model_is_single_file` whether it is a checkpoint file.
+void check_model_config(const std::string& config, const std::string& model, bool model_is_single_file);
+
 }  // namespace brick::host
